@@ -1,0 +1,9 @@
+namespace SeccompEbpf.Cli;
+
+/// <summary>Every sub-command, in the order `seccomp-ebpf --help` lists them. Add one line per command.</summary>
+public static class CommandTable
+{
+    public static readonly ICliCommand[] All =
+    [
+    ];
+}

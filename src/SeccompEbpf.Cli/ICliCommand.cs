@@ -1,0 +1,17 @@
+namespace SeccompEbpf.Cli;
+
+/// <summary>One sub-command of <c>seccomp-ebpf</c>. Each lives in its own file under Commands/.</summary>
+public interface ICliCommand
+{
+    /// <summary>The word after <c>seccomp-ebpf</c>, e.g. "asm".</summary>
+    string Name { get; }
+
+    /// <summary>One line for the command list.</summary>
+    string Summary { get; }
+
+    /// <summary>The full text printed by <c>seccomp-ebpf NAME --help</c>: usage, options, examples.</summary>
+    string Help { get; }
+
+    /// <summary>Runs the command; returns the process exit code (see <see cref="ExitCodes"/>).</summary>
+    int Run(string[] args, TextWriter stdout, TextWriter stderr);
+}

@@ -1,0 +1,3 @@
+using SeccompEbpf.Cli;
+
+return CliMain.Run(args, Console.Out, Console.Error);

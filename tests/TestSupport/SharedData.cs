@@ -1,0 +1,31 @@
+namespace SeccompEbpf.TestSupport;
+
+/// <summary>
+/// Locates the read-only shared data (../shared next to the repository). Tests that need it call
+/// <see cref="RequireDirectory"/> and skip with a clear message where it is absent (a user's clone).
+/// </summary>
+public static class SharedData
+{
+    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+
+    public static string SharedRoot => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+
+    public static string ConformanceTests => Path.Combine(SharedRoot, "testdata", "bpf-conformance", "tests");
+    public static string ConformanceNegative => Path.Combine(SharedRoot, "testdata", "bpf-conformance", "negative");
+    public static string Profiles => Path.Combine(SharedRoot, "testdata", "profiles");
+
+    /// <summary>Returns the path, or null with a reason when the shared data is not there.</summary>
+    public static string? TryDirectory(string path, out string skipReason)
+    {
+        skipReason = $"shared test data not found at {path} (it lives in ../shared next to the repository; absent in a plain clone)";
+        return Directory.Exists(path) ? path : null;
+    }
+
+    private static string FindRepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SeccompEbpf.slnx")))
+            dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root (SeccompEbpf.slnx) above " + AppContext.BaseDirectory);
+    }
+}
