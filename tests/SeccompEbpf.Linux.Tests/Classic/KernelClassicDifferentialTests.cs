@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Text;
 using SeccompEbpf.Classic;
+using SeccompEbpf.Classic.Text;
 using SeccompEbpf.Model;
 using SeccompEbpf.Tests.Classic;
 
@@ -137,12 +137,7 @@ public class KernelClassicDifferentialTests(ITestOutputHelper output)
     private static readonly ushort[] KnownCodes = typeof(ClassicOpcodes)
         .GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(ushort)).Select(f => (ushort)f.GetRawConstantValue()!).ToArray();
 
-    private static string Describe(ClassicInstruction[] program)
-    {
-        var text = new StringBuilder();
-        for (int i = 0; i < program.Length; i++) text.AppendLine($"({i:000}) {program[i]}");
-        return text.ToString();
-    }
+    private static string Describe(ClassicInstruction[] program) => ClassicDisassembler.ToListing(program);
 
     private static string Describe(SeccompData data) => $"nr {data.Nr} args [{data.Args}]";
 }
