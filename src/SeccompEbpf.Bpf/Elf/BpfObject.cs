@@ -11,7 +11,7 @@ namespace SeccompEbpf.Bpf.Elf;
 public sealed class BpfObject
 {
     internal BpfObject(string fileName, ElfFile elf, string license, uint? kernelVersion,
-        IReadOnlyList<BpfProgram> programs, IReadOnlyList<ObjectMap> mapDefinitions, BtfSpec? btf, BtfExt btfExt,
+        IReadOnlyList<ObjectProgram> programs, IReadOnlyList<ObjectMap> mapDefinitions, BtfSpec? btf, BtfExt btfExt,
         IReadOnlyList<string> warnings)
     {
         FileName = fileName;
@@ -37,7 +37,7 @@ public sealed class BpfObject
     /// <summary>The <c>version</c> section, when present (only old kprobe loaders used it).</summary>
     public uint? KernelVersion { get; }
 
-    public IReadOnlyList<BpfProgram> Programs { get; }
+    public IReadOnlyList<ObjectProgram> Programs { get; }
 
     /// <summary>Map specifications by index, in libbpf's order: legacy <c>maps</c>, BTF <c>.maps</c>, then global data.</summary>
     public IReadOnlyList<MapSpec> Maps { get; }
@@ -52,7 +52,7 @@ public sealed class BpfObject
     /// <summary>Things that loaded but that a user may want to know (e.g. BTF that could not be read).</summary>
     public IReadOnlyList<string> Warnings { get; }
 
-    public BpfProgram? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
+    public ObjectProgram? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
 
     public int FindMapIndex(string name)
     {

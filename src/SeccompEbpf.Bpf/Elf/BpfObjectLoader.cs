@@ -70,7 +70,7 @@ public static class BpfObjectLoader
         }
 
         var linker = new ProgramLinker(text, new SourceInfoIndex(btfExt, btf));
-        var programs = new List<BpfProgram>();
+        var programs = new List<ObjectProgram>();
         foreach (var code in programSections)
         {
             foreach (var function in code.Functions)

@@ -20,7 +20,7 @@ internal sealed class ProgramLinker
         _sourceInfo = sourceInfo;
     }
 
-    public BpfResult<BpfProgram> Link(CodeSection section, CodeFunction entry, string license)
+    public BpfResult<ObjectProgram> Link(CodeSection section, CodeFunction entry, string license)
     {
         var output = new List<Instruction>();
         var origins = new List<(CodeSection Section, int Index)>();
@@ -72,7 +72,7 @@ internal sealed class ProgramLinker
                 $"(access \"{c.Relocation.AccessString}\") needs the running kernel's BTF, which this loader does not use; " +
                 "rewrite the access without __builtin_preserve_access_index / BPF_CORE_READ", c.Index);
 
-        return new BpfProgram(entry.Name, section.Name, ProgramSections.Classify(section.Name), output.ToArray(), license,
+        return new ObjectProgram(entry.Name, section.Name, ProgramSections.Classify(section.Name), output.ToArray(), license,
             _sourceInfo.Functions(functions, origins), _sourceInfo.Lines(origins));
     }
 

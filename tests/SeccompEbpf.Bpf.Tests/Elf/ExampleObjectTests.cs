@@ -120,7 +120,7 @@ public class ExampleObjectTests
     }
 
     /// <summary>(map index, offset) of every lddw of global data.</summary>
-    internal static List<(int Map, int Offset)> DataLoads(BpfProgram program)
+    internal static List<(int Map, int Offset)> DataLoads(ObjectProgram program)
     {
         var result = new List<(int, int)>();
         for (int i = 0; i + 1 < program.Instructions.Length; i++)

@@ -87,7 +87,7 @@ public class MultiProgramObjectTests
         Assert.Equal([0], mapLoads);
     }
 
-    private static void AssertCallsLandOnFunctionStarts(BpfProgram program)
+    private static void AssertCallsLandOnFunctionStarts(ObjectProgram program)
     {
         var starts = program.Functions.Skip(1).Select(f => f.StartIndex).ToHashSet();
         var calls = program.Instructions.Select((insn, i) => (insn, i)).Where(x => x.insn.IsLocalCall).ToList();

@@ -6,7 +6,7 @@ namespace SeccompEbpf.Bpf.Elf;
 /// One program of an object, ready to run: its own instructions followed by every .text
 /// sub-program it calls (directly or not), with call offsets and map references fixed.
 /// </summary>
-public sealed record BpfProgram(
+public sealed record ObjectProgram(
     string Name,
     string SectionName,
     ProgramSectionKind Kind,
