@@ -1,0 +1,89 @@
+using SeccompEbpf.Bpf.Isa;
+
+namespace SeccompEbpf.Bpf.Elf;
+
+/// <summary>
+/// Applies an executable section's relocations the way libbpf does:
+/// R_BPF_64_64 on an lddw of a map becomes src=MapIdx, imm=map index; on an lddw of global
+/// data it becomes src=MapIdxValue, imm=map index, and the second slot's imm the offset
+/// (symbol value + the addend clang left in the first slot's imm). R_BPF_64_32 on a
+/// bpf-to-bpf call records its target in .text (symbol value / 8 + imm + 1) for the linker.
+/// </summary>
+internal static class CodeRelocator
+{
+    public static BpfError? Apply(ElfFile elf, CodeSection code, ObjectMapTable maps, int textSectionIndex)
+    {
+        var insns = code.Instructions;
+        foreach (var r in elf.RelocationsFor(code.Section.Index))
+        {
+            if (r.Type == ElfConstants.RelocNone) continue;
+            if (r.Offset % Instruction.Size != 0 || r.Offset / Instruction.Size >= (ulong)insns.Length)
+                return new BpfError($"{code.Name}: relocation {r.TypeName} at byte {r.Offset} is not on an instruction of this section");
+            int index = (int)(r.Offset / Instruction.Size);
+            var sym = elf.Symbols[r.SymbolIndex];
+            string at = $"{code.Name}, instruction {index}: {r.TypeName} against '{sym.Name}'";
+
+            switch (r.Type)
+            {
+                case ElfConstants.Reloc64_64:
+                {
+                    var error = RelocateLoad(elf, insns, index, sym, maps, at);
+                    if (error is not null) return error;
+                    break;
+                }
+                case ElfConstants.Reloc64_32:
+                {
+                    var insn = insns[index];
+                    if (!insn.IsLocalCall)
+                        return new BpfError($"{at}: expected a bpf-to-bpf call (call with src=1), found {insn}", index);
+                    if (!sym.IsDefined || sym.SectionIndex != textSectionIndex)
+                        return new BpfError($"{at}: calls must go to functions in .text (kernel functions and externs are not supported)", index);
+                    if (sym.Value % Instruction.Size != 0)
+                        return new BpfError($"{at}: symbol value {sym.Value} is not instruction-aligned", index);
+                    long target = (long)(sym.Value / Instruction.Size) + insn.Imm + 1;
+                    code.CallTargets[index] = (int)Math.Clamp(target, -1, int.MaxValue);
+                    break;
+                }
+                case ElfConstants.Reloc64Abs64 or ElfConstants.Reloc64Abs32 or ElfConstants.Reloc64NoDyld32:
+                    return new BpfError($"{at}: a data relocation in code; clang emits these only in data and debug sections", index);
+                default:
+                    return new BpfError($"{at}: unsupported relocation type {r.Type}", index);
+            }
+        }
+        return null;
+    }
+
+    private static BpfError? RelocateLoad(ElfFile elf, Instruction[] insns, int index, ElfSymbol sym, ObjectMapTable maps, string at)
+    {
+        var insn = insns[index];
+        if (!insn.IsLoadImm64 || index + 1 >= insns.Length)
+            return new BpfError($"{at}: expected a 64-bit immediate load (lddw), found {insn}", index);
+        if (!sym.IsDefined)
+            return new BpfError($"{at}: '{sym.Name}' is not defined in this object (extern, kconfig and ksym variables are not supported)", index);
+        var section = elf.SectionAt(sym.SectionIndex)!;
+
+        int dataMap = maps.FindDataMap(sym.SectionIndex);
+        if (dataMap >= 0)
+        {
+            long offset = insn.Imm + (long)Math.Min(sym.Value, int.MaxValue);
+            if (offset < 0 || offset > int.MaxValue)
+                return new BpfError($"{at}: offset {offset} into {section.Name} is out of range", index);
+            insns[index] = insn with { Src = LoadImmSource.MapIdxValue, Imm = dataMap };
+            insns[index + 1] = insns[index + 1] with { Imm = (int)offset };
+            return null;
+        }
+        if (maps.IsMapDefinitionSection(section))
+        {
+            ulong offset = sym.Value + (sym.IsSection ? (ulong)(uint)insn.Imm : 0);
+            int map = maps.FindDefinedMap(sym.SectionIndex, offset);
+            if (map < 0)
+                return new BpfError($"{at}: no map is defined at offset {offset} of {section.Name}", index);
+            insns[index] = insn with { Src = LoadImmSource.MapIdx, Imm = map };
+            insns[index + 1] = insns[index + 1] with { Imm = 0 };
+            return null;
+        }
+        if (section.IsExecutable)
+            return new BpfError($"{at}: taking the address of a function (callbacks such as bpf_loop) is not supported", index);
+        return new BpfError($"{at}: the symbol is in section {section.Name}, which is neither a map definition nor global data", index);
+    }
+}
