@@ -93,6 +93,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_adddup2")]
     public static partial int PosixSpawnFileActionsAddDup2(void* actions, int fd, int newFd);
 
+    [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_addopen")]
+    public static partial int PosixSpawnFileActionsAddOpen(void* actions, int fd, byte* path, int openFlags, uint mode);
+
     [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_destroy")]
     public static partial int PosixSpawnFileActionsDestroy(void* actions);
 

@@ -11,6 +11,9 @@ public sealed record SandboxRequest(RunPlan Plan, string Command, IReadOnlyList<
     public string? LogPath { get; init; }
 
     public bool ForwardSignals { get; init; } = true;
+
+    /// <summary>null: the command shares our standard output; else it writes to this file.</summary>
+    public string? StandardOutputPath { get; init; }
 }
 
 /// <summary>How a sandboxed run ended.</summary>
@@ -28,7 +31,7 @@ public static class Sandbox
     public static SandboxResult Run(SandboxRequest request)
     {
         using var log = request.LogPath is { } path ? DecisionLog.Open(path, request.Plan.SyscallName) : null;
-        var outcome = SandboxLauncher.Launch(request.Launcher, request.Plan, request.Command, request.Arguments);
+        var outcome = SandboxLauncher.Launch(request.Launcher, request.Plan, request.Command, request.Arguments, request.StandardOutputPath);
         if (outcome.Command is not { } command)
             return new SandboxResult(null, outcome.Error, outcome.ExitCode, 0, false);
 

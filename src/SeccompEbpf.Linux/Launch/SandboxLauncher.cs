@@ -20,7 +20,8 @@ public static unsafe class SandboxLauncher
 {
     private static readonly TimeSpan HandOffPatience = TimeSpan.FromMilliseconds(250);
 
-    public static LaunchOutcome Launch(LauncherInvocation launcher, RunPlan plan, string command, IReadOnlyList<string> arguments)
+    /// <param name="standardOutputPath">null: the command shares this process's standard output; else it writes to this file (created or truncated).</param>
+    public static LaunchOutcome Launch(LauncherInvocation launcher, RunPlan plan, string command, IReadOnlyList<string> arguments, string? standardOutputPath = null)
     {
         var resolved = CommandResolver.Resolve(command);
         if (resolved is null)
@@ -35,7 +36,7 @@ public static unsafe class SandboxLauncher
 
         string[] argv = [launcher.Executable, .. launcher.PrefixArguments, LaunchProtocol.LaunchVerb,
             "--control-fd", LaunchProtocol.ControlFdInChild.ToString(), "--", resolved, command, .. arguments];
-        var pid = Spawn(launcher.Executable, argv, childEnd, out var spawnError);
+        var pid = Spawn(launcher.Executable, argv, childEnd, standardOutputPath, out var spawnError);
         LibC.Close(childEnd);
         if (pid < 0)
         {
@@ -116,7 +117,7 @@ public static unsafe class SandboxLauncher
     }
 
     /// <summary>posix_spawn with the control socket as fd 3, default SIGPIPE and an empty signal mask.</summary>
-    private static int Spawn(string path, string[] argv, int childEnd, out int error)
+    private static int Spawn(string path, string[] argv, int childEnd, string? standardOutputPath, out int error)
     {
         var source = childEnd;
         // dup2(3, 3) would keep close-on-exec set: move the socket off fd 3 first.
@@ -128,10 +129,12 @@ public static unsafe class SandboxLauncher
         var nativePath = NativeStrings.Utf8(path);
         var nativeArgv = NativeStrings.Array(argv);
         var nativeEnvp = NativeStrings.Array(NativeStrings.CurrentEnvironment());
+        var nativeOutput = standardOutputPath is null ? null : NativeStrings.Utf8(standardOutputPath);
         try
         {
             LibC.PosixSpawnFileActionsInit(actions);
             LibC.PosixSpawnFileActionsAddDup2(actions, source, LaunchProtocol.ControlFdInChild);
+            if (nativeOutput != null) LibC.PosixSpawnFileActionsAddOpen(actions, 1, nativeOutput, O_WRONLY | O_CREAT | O_TRUNC, 0x1a4 /* 0644 */);
             LibC.PosixSpawnAttrInit(attributes);
             LibC.SigEmptySet(defaults);
             LibC.SigAddSet(defaults, SIGPIPE);
@@ -152,6 +155,7 @@ public static unsafe class SandboxLauncher
             NativeMemory.Free(defaults);
             NativeMemory.Free(mask);
             NativeMemory.Free(nativePath);
+            if (nativeOutput != null) NativeMemory.Free(nativeOutput);
             NativeStrings.FreeArray(nativeArgv);
             NativeStrings.FreeArray(nativeEnvp);
             if (source != childEnd) LibC.Close(source);

@@ -32,7 +32,7 @@ public static class NotifyListFilter
         for (int i = 0; i < distinct.Length; i++)
             program.Add(Jump(Jmp | Jeq | K_, (uint)distinct[i], (byte)(distinct.Length - i), 0));
         program.Add(Stmt(Ret | K_, SeccompAction.Allow));
-        program.Add(Stmt(Ret | K_, SeccompAction.UserNotif));
+        if (distinct.Length > 0) program.Add(Stmt(Ret | K_, SeccompAction.UserNotif));
         return program;
     }
 }
