@@ -11,4 +11,5 @@ internal static class NativeSyscalls
     public static int Close => Arm64 ? 57 : 3;
     public static int Uname => Arm64 ? 160 : 63;
     public static int Sendmsg => Arm64 ? 211 : 46;
+    public static int Chdir => Arm64 ? 49 : 80;
 }
