@@ -1,0 +1,50 @@
+using SeccompEbpf.Linux.Supervisor;
+
+namespace SeccompEbpf.Linux.Launch;
+
+/// <summary>What <see cref="Sandbox.Run"/> needs: the plan, the command and how to start the launcher.</summary>
+public sealed record SandboxRequest(RunPlan Plan, string Command, IReadOnlyList<string> Arguments)
+{
+    public LauncherInvocation Launcher { get; init; } = LauncherInvocation.ForCurrentProcess();
+
+    /// <summary>--log FILE: one JSON line per decision that was not a plain allow.</summary>
+    public string? LogPath { get; init; }
+
+    public bool ForwardSignals { get; init; } = true;
+
+    /// <summary>null: the command shares our standard output; else it writes to this file.</summary>
+    public string? StandardOutputPath { get; init; }
+}
+
+/// <summary>How a sandboxed run ended.</summary>
+public sealed record SandboxResult(ExitStatus? Status, string? Error, int ExitCode, long NotificationsHandled, bool SyncWakeUp)
+{
+    public bool Started => Status is not null;
+}
+
+/// <summary>
+/// Runs a command under a plan: launch (filter installed just before execve), supervise its notified
+/// calls, pass its exit status through (128 + signal when killed) and forward signals to it.
+/// </summary>
+public static class Sandbox
+{
+    public static SandboxResult Run(SandboxRequest request)
+    {
+        using var log = request.LogPath is { } path ? DecisionLog.Open(path, request.Plan.SyscallName) : null;
+        var outcome = SandboxLauncher.Launch(request.Launcher, request.Plan, request.Command, request.Arguments, request.StandardOutputPath);
+        if (outcome.Command is not { } command)
+            return new SandboxResult(null, outcome.Error, outcome.ExitCode, 0, false);
+
+        using (command)
+        {
+            using var supervisor = command.Listener is { } listener ? new NotifySupervisor(listener, request.Plan.Decider, log) : null;
+            supervisor?.Start();
+            using var forwarder = request.ForwardSignals ? new SignalForwarder(command) : null;
+            var execError = command.WaitForExec();
+            var status = command.Wait();
+            // Supervision ends with the command: descendants it left running keep the filter, and
+            // their notified calls fail with ENOSYS from here on (fail closed).
+            return new SandboxResult(status, execError, status.ShellCode, supervisor?.Handled ?? 0, supervisor?.Listener.SyncWakeUp ?? false);
+        }
+    }
+}
