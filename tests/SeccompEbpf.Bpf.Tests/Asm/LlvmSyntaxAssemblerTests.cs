@@ -126,9 +126,10 @@ public class LlvmSyntaxAssemblerTests
             1: (63) *(u32 *)(r10 -4) = r1
             2: (55) if r1 != 0x0 goto pc+1
             3: (85) call pc-4
-            4: (95) exit
+            4: (85) call bpf_map_lookup_elem#1
+            5: (95) exit
             """;
-        Assert.Equal("b700000001000000" + "631afcff00000000" + "5501010000000000" + "85100000fcffffff" + "9500000000000000", Hex(log, AsmSyntax.Auto));
+        Assert.Equal("b700000001000000" + "631afcff00000000" + "5501010000000000" + "85100000fcffffff" + "8500000001000000" + "9500000000000000", Hex(log, AsmSyntax.Auto));
     }
 
     [Fact]
