@@ -8,7 +8,8 @@ namespace SeccompEbpf.Bpf.Asm;
 /// </summary>
 internal static class LineShape
 {
-    public readonly record struct Parts(List<AsmToken> Labels, List<AsmToken> Instruction);
+    /// <param name="Relocation">The relocation type of an llvm-objdump -r line (e.g. R_BPF_64_32), else null.</param>
+    public readonly record struct Parts(List<AsmToken> Labels, List<AsmToken> Instruction, string? Relocation = null);
 
     public static List<AsmToken> InstructionTokens(List<AsmToken> tokens) => Split(tokens).Instruction;
 
@@ -25,7 +26,7 @@ internal static class LineShape
             while (IsHexByte(At(tokens, i))) i++;
             if (At(tokens, i).Is("(") && IsHexByte(At(tokens, i + 1)) && At(tokens, i + 2).Is(")")) i += 3;
             // "240:  R_BPF_64_32  .text": a relocation line of llvm-objdump -r, not an instruction.
-            if (At(tokens, i).Kind == AsmTokenKind.Identifier && At(tokens, i).Text.StartsWith("R_BPF_")) return new Parts(labels, [end]);
+            if (At(tokens, i).Kind == AsmTokenKind.Identifier && At(tokens, i).Text.StartsWith("R_BPF_")) return new Parts(labels, [end], At(tokens, i).Text);
         }
         else if (At(tokens, 0).Kind == AsmTokenKind.Number && At(tokens, 1).Is("<"))
         {

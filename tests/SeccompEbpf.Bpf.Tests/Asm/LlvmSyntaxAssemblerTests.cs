@@ -114,7 +114,7 @@ public class LlvmSyntaxAssemblerTests
             """;
         var program = Assembler.Assemble(listing, "objdump.txt").Value;
         var expected = "bf16000000000000" + "7960000000000000" + "ce02010000000000" + "1801000088776655" + "0000000044332211" +
-                       "85000000ffffffff" + "db16080001000000" + "9500000000000000";
+                       "85100000ffffffff" + "db16080001000000" + "9500000000000000"; // the relocation marks a local call
         Assert.Equal(expected, Convert.ToHexStringLower(InstructionCodec.EncodeProgram(program)));
     }
 
