@@ -1,4 +1,3 @@
-using System.Text;
 using SeccompEbpf.Bpf;
 using SeccompEbpf.Bpf.Asm;
 using SeccompEbpf.Bpf.Isa;
@@ -70,11 +69,9 @@ public sealed class AsmCommand : ICliCommand
             File.WriteAllBytes(output!, bytes);
             return ExitCodes.Ok;
         }
-        var lines = new StringBuilder();
-        for (int i = 0; i < bytes.Length; i += Instruction.Size)
-            lines.Append(string.Join(' ', bytes.Skip(i).Take(Instruction.Size).Select(b => b.ToString("x2")))).Append('\n');
+        var lines = HexText.FormatSlots(bytes);
         if (output is null) stdout.Write(lines);
-        else File.WriteAllText(output, lines.ToString());
+        else File.WriteAllText(output, lines);
         return ExitCodes.Ok;
     }
 }

@@ -1,4 +1,3 @@
-using System.Globalization;
 using SeccompEbpf.Bpf.Asm;
 using SeccompEbpf.Bpf.Isa;
 
@@ -54,12 +53,13 @@ public sealed class DisasmCommand : ICliCommand
         byte[] bytes;
         if (hexInput)
         {
-            var text = path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path);
-            if (!TryParseHex(text, out bytes, out var problem))
+            var parsed = HexText.Parse(path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path));
+            if (!parsed.IsOk)
             {
-                stderr.WriteLine($"seccomp-ebpf disasm: {path}: {problem}");
+                stderr.WriteLine($"seccomp-ebpf disasm: {path}: {parsed.Error}");
                 return ExitCodes.BadInput;
             }
+            bytes = parsed.Value;
         }
         else if (path == "-")
         {
@@ -79,32 +79,5 @@ public sealed class DisasmCommand : ICliCommand
         if (output is null) stdout.Write(listing);
         else File.WriteAllText(output, listing);
         return ExitCodes.Ok;
-    }
-
-    /// <summary>Bytes in wire order as hex digits; white space and commas between them are ignored.</summary>
-    private static bool TryParseHex(string text, out byte[] bytes, out string problem)
-    {
-        var digits = new List<char>();
-        for (int i = 0; i < text.Length; i++)
-        {
-            char c = text[i];
-            if (char.IsWhiteSpace(c) || c == ',') continue;
-            if (!char.IsAsciiHexDigit(c))
-            {
-                bytes = [];
-                problem = $"expected hex digits but found '{c}' at character {i + 1}";
-                return false;
-            }
-            digits.Add(c);
-        }
-        if (digits.Count % 2 != 0)
-        {
-            bytes = [];
-            problem = $"expected whole bytes (pairs of hex digits) but found {digits.Count} digits";
-            return false;
-        }
-        bytes = Convert.FromHexString(new string(digits.ToArray()));
-        problem = "";
-        return true;
     }
 }
