@@ -32,6 +32,12 @@ public static class Assembler
             try
             {
                 var parts = LineShape.Split(AsmLexer.Tokenize(lines[n]));
+                if (parts.Relocation == "R_BPF_64_32" && program.Count > 0 && program[^1].IsHelperCall)
+                {
+                    // llvm-objdump prints a bpf-to-bpf call as "call -0x1", like a helper call;
+                    // the R_BPF_64_32 relocation under it says it calls a function.
+                    program[^1] = program[^1] with { Src = CallSource.Local };
+                }
                 foreach (var label in parts.Labels)
                     if (!labels.TryAdd(label.Text, program.Count))
                         return new BpfError($"label '{label.Text}' is defined twice (first at instruction {labels[label.Text]})", Location: Where(label.Column));

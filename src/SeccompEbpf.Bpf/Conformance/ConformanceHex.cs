@@ -14,33 +14,27 @@ internal static class ConformanceHex
     }
 
     /// <summary>
-    /// <c>-- raw</c>: each line is either one 64-bit word (<c>0x5566778800000018</c>, the slot read
-    /// as a little-endian u64, so the opcode is the lowest byte) or bytes in wire order
-    /// (<c>04 10 00 00 01 00 00 00</c>).
+    /// <c>-- raw</c>: 0x-prefixed tokens are whole slots read as little-endian 64-bit words
+    /// (<c>0x5566778800000018</c>: the opcode is the lowest byte), as the suite's runner reads
+    /// them; other tokens are single bytes in wire order (<c>04 10 00 00 01 00 00 00</c>).
     /// </summary>
     public static BpfResult<Instruction[]> ParseRaw(ConformanceSection section, string fileName)
     {
         var bytes = new List<byte>();
+        Span<byte> slot = stackalloc byte[8];
         for (int i = 0; i < section.Lines.Count; i++)
-        {
-            var tokens = Tokens(section.Lines[i]);
-            if (tokens.Count == 1 && tokens[0].Text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+            foreach (var (text, column) in Tokens(section.Lines[i]))
             {
-                var (text, column) = tokens[0];
-                if (!ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var word) || text.Length == 2)
-                    return Error(fileName, section.FirstLine + i, column, $"expected a 64-bit hex word like 0x0000000000000095 but found '{text}'");
-                Span<byte> slot = stackalloc byte[8];
-                BinaryPrimitives.WriteUInt64LittleEndian(slot, word);
-                bytes.AddRange(slot);
-                continue;
+                if (text.StartsWith("0x", StringComparison.OrdinalIgnoreCase))
+                {
+                    if (text.Length == 2 || !ulong.TryParse(text.AsSpan(2), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture, out var word))
+                        return Error(fileName, section.FirstLine + i, column, $"expected a 64-bit hex word like 0x0000000000000095 but found '{text}'");
+                    BinaryPrimitives.WriteUInt64LittleEndian(slot, word);
+                    bytes.AddRange(slot);
+                }
+                else if (TryParseByte(text, out var b)) bytes.Add(b);
+                else return Error(fileName, section.FirstLine + i, column, $"expected a hex byte like 95 or a 64-bit word like 0x0000000000000095 but found '{text}'");
             }
-            foreach (var (text, column) in tokens)
-            {
-                if (!TryParseByte(text, out var b))
-                    return Error(fileName, section.FirstLine + i, column, $"expected a hex byte like 95 (or one 0x-prefixed 64-bit word per line) but found '{text}'");
-                bytes.Add(b);
-            }
-        }
         if (bytes.Count % Instruction.Size != 0)
             return Error(fileName, section.HeaderLine, 1, $"the raw program has {bytes.Count} bytes, which is not a whole number of 8-byte instructions");
         return InstructionCodec.DecodeProgram(bytes.ToArray());

@@ -6,7 +6,7 @@ namespace SeccompEbpf.Bpf.Conformance;
 /// <summary>
 /// A test of the BPF conformance suite (github.com/Alan-Jowett/bpf_conformance), read from its
 /// <c>.data</c> format: <c>-- asm</c> (conformance assembly), <c>-- raw</c> (the program as one
-/// little-endian 64-bit hex word per line, or as space-separated bytes), <c>-- mem</c> (hex
+/// little-endian 64-bit 0x-words, or as space-separated bytes in wire order), <c>-- mem</c> (hex
 /// bytes given to the program in r1/r2), <c>-- result</c> (expected r0), <c>-- error</c>
 /// (expected rejection, text may be empty). Other sections (<c>-- c</c>, <c>-- no register
 /// offset</c>, anything unknown) are kept in <see cref="Sections"/>. <c>#</c> starts a comment.

@@ -30,6 +30,13 @@ public class ConformanceTestFileTests
     }
 
     [Fact]
+    public void Reads_several_raw_words_on_one_line()
+    {
+        var file = ConformanceTestFile.Parse("-- raw\n0x00000001000000b7 0x0000000000000095\n-- result\n1\n", "t.data").Value;
+        Assert.Equal([new Instruction(0xb7, 0, 0, 0, 1), new Instruction(0x95, 0, 0, 0, 0)], file.RawInstructions);
+    }
+
+    [Fact]
     public void Reads_the_raw_section_as_bytes_and_an_empty_error()
     {
         var file = ConformanceTestFile.Parse("""
@@ -75,6 +82,7 @@ public class ConformanceTestFileTests
     [InlineData("-- raw\n0x95\n0xzz\n", "t.data:3:1", "64-bit hex word")]
     [InlineData("-- raw\n95 00 00 00\n", "t.data:1:1", "not a whole number")]
     [InlineData("-- raw\n95 00 0g 00 00 00 00 00\n", "t.data:2:7", "hex byte")]
+    [InlineData("-- raw\n0x1ffffffffffffffff\n", "t.data:2:1", "64-bit hex word")]
     [InlineData("-- mem\n00 100\n", "t.data:2:4", "hex byte")]
     [InlineData("-- result\n0x1 0x2\n", "t.data:2:5", "second")]
     [InlineData("-- result\nfoo\n", "t.data:2:1", "64-bit value")]
