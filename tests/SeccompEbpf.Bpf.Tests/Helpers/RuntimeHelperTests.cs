@@ -170,6 +170,24 @@ public class RuntimeHelperTests
     }
 
     [Fact]
+    public void AReservationTheProgramForgetsIsDiscardedAtTheEndOfTheRun()
+    {
+        using var ring = new RingBufferMap(new MapSpec("events", MapType.RingBuf, 0, 0, 4096));
+        const string leaky = """
+            lddw %r1, map[0]
+            mov %r2, 8
+            mov %r3, 0
+            call 131
+            mov %r0, 0
+            exit
+            """;
+        Run(leaky, [ring]);
+        Assert.True(ring.Output(BitConverter.GetBytes(5L)) == 0);
+        // The forgotten record does not block the one submitted after it.
+        Assert.Equal(5L, BitConverter.ToInt64(ring.Drain().Single()));
+    }
+
+    [Fact]
     public void SubmittingSomethingThatIsNotAReservationStopsTheRun()
     {
         using var ring = new RingBufferMap(new MapSpec("events", MapType.RingBuf, 0, 0, 4096));
