@@ -11,7 +11,7 @@ namespace SeccompEbpf.Cli.Commands;
 public sealed class ExecCommand : ICliCommand
 {
     public string Name => "exec";
-    public string Summary => "Run an eBPF program (assembly, raw bytecode, conformance .data) and print r0";
+    public string Summary => "run an eBPF program (assembly, raw bytecode, conformance .data) and print r0";
     public string Help => """
         Usage: seccomp-ebpf exec FILE [--mem HEX | --mem-file F] [--ctx HEX | --ctx-file F] [--ctx-writable]
                                       [--engine interpreter|jit] [--trace] [--budget N] [--syntax auto|conformance|llvm]
@@ -87,8 +87,14 @@ public sealed class ExecCommand : ICliCommand
                 ? BpfRunArgs.ForContext(ctx, contextBytes.Length, writable)
                 : BpfRunArgs.ForMemory(mem, memory.Length);
             if (trace is not null && executable is InterpretedProgram interpreted)
+            {
+                var code = executable.Program.Instructions;
                 return interpreted.RunTraced(context, args, (int pc, in Instruction insn, ReadOnlySpan<ulong> r, int depth) =>
-                    trace.WriteLine($"{new string(' ', depth * 2)}{pc,5}: {insn,-48} {Registers(r)}"));
+                {
+                    Instruction? next = pc + 1 < code.Length ? code[pc + 1] : null;
+                    trace.WriteLine($"{new string(' ', depth * 2)}{pc,5}: {InstructionFormatter.Format(insn, next),-40} ; {Registers(r)}");
+                });
+            }
             if (trace is not null) trace.WriteLine("(--trace is available with the interpreter only)");
             return executable.Run(context, args);
         }

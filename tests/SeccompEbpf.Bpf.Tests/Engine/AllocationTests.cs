@@ -27,7 +27,7 @@ public class AllocationTests
             mov %r0, 0
             exit
             """, "alloc.s", AsmSyntax.Conformance).Value;
-        var executable = BpfEngines.Prepare(new BpfProgram("alloc", code, [map])).Value;
+        var executable = BpfEngines.Prepare(new BpfProgram("alloc", code, [map]), EngineKind.Interpreter).Value;
         using var context = new BpfRunContext();
         for (int i = 0; i < 100; i++) executable.Run(context, default); // warm up (tiering, statics)
         long before = GC.GetAllocatedBytesForCurrentThread();

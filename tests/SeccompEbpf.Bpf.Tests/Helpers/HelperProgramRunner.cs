@@ -19,7 +19,7 @@ internal static class HelperProgramRunner
 
     public static BpfRunResult Run(BpfProgram program, BpfRunContext? context = null, byte[]? memory = null)
     {
-        var prepared = BpfEngines.Prepare(program);
+        var prepared = BpfEngines.Prepare(program, EngineKind.Interpreter);
         Assert.True(prepared.IsOk, prepared.Error?.ToString());
         return prepared.Value.RunWithMemory(context ?? new BpfRunContext(), memory ?? []);
     }
