@@ -76,9 +76,9 @@ internal static unsafe class InterpreterLoop
                 case 0x4f: r[dst] |= r[src]; break;
                 case 0x57: r[dst] &= (ulong)(long)insn.Imm; break;
                 case 0x5f: r[dst] &= r[src]; break;
-                case 0x67: r[dst] <<= (int)((ulong)(long)insn.Imm & 63); break;
+                case 0x67: r[dst] <<= (insn.Imm & 63); break;
                 case 0x6f: r[dst] <<= (int)(r[src] & 63); break;
-                case 0x77: r[dst] >>= (int)((ulong)(long)insn.Imm & 63); break;
+                case 0x77: r[dst] >>= (insn.Imm & 63); break;
                 case 0x7f: r[dst] >>= (int)(r[src] & 63); break;
                 case 0x87: r[dst] = (ulong)-(long)r[dst]; break;
                 case 0x97: r[dst] = insn.Offset == 1 ? AluSemantics.SMod64(r[dst], (ulong)(long)insn.Imm) : AluSemantics.Mod64(r[dst], (ulong)(long)insn.Imm); break;
@@ -87,35 +87,35 @@ internal static unsafe class InterpreterLoop
                 case 0xaf: r[dst] ^= r[src]; break;
                 case 0xb7: r[dst] = (ulong)(long)insn.Imm; break;
                 case 0xbf: r[dst] = insn.Offset == 0 ? r[src] : AluSemantics.SignExtend(r[src], insn.Offset); break;
-                case 0xc7: r[dst] = (ulong)((long)r[dst] >> (int)((ulong)(long)insn.Imm & 63)); break;
+                case 0xc7: r[dst] = (ulong)((long)r[dst] >> (insn.Imm & 63)); break;
                 case 0xcf: r[dst] = (ulong)((long)r[dst] >> (int)(r[src] & 63)); break;
                 case 0xd7: r[dst] = AluSemantics.Swap(r[dst], insn.Imm); break;
 
                 // ---- ALU (32-bit, results zero-extended) ----
-                case 0x04: r[dst] = (uint)((uint)r[dst] + (uint)(uint)insn.Imm); break;
+                case 0x04: r[dst] = (uint)((uint)r[dst] + (uint)insn.Imm); break;
                 case 0x0c: r[dst] = (uint)((uint)r[dst] + (uint)r[src]); break;
-                case 0x14: r[dst] = (uint)((uint)r[dst] - (uint)(uint)insn.Imm); break;
+                case 0x14: r[dst] = (uint)((uint)r[dst] - (uint)insn.Imm); break;
                 case 0x1c: r[dst] = (uint)((uint)r[dst] - (uint)r[src]); break;
-                case 0x24: r[dst] = (uint)((uint)r[dst] * (uint)(uint)insn.Imm); break;
+                case 0x24: r[dst] = (uint)((uint)r[dst] * (uint)insn.Imm); break;
                 case 0x2c: r[dst] = (uint)((uint)r[dst] * (uint)r[src]); break;
                 case 0x34: r[dst] = insn.Offset == 1 ? AluSemantics.SDiv32(r[dst], (uint)insn.Imm) : AluSemantics.Div32(r[dst], (uint)insn.Imm); break;
                 case 0x3c: r[dst] = insn.Offset == 1 ? AluSemantics.SDiv32(r[dst], r[src]) : AluSemantics.Div32(r[dst], r[src]); break;
-                case 0x44: r[dst] = (uint)r[dst] | (uint)(uint)insn.Imm; break;
+                case 0x44: r[dst] = (uint)r[dst] | (uint)insn.Imm; break;
                 case 0x4c: r[dst] = (uint)r[dst] | (uint)r[src]; break;
-                case 0x54: r[dst] = (uint)r[dst] & (uint)(uint)insn.Imm; break;
+                case 0x54: r[dst] = (uint)r[dst] & (uint)insn.Imm; break;
                 case 0x5c: r[dst] = (uint)r[dst] & (uint)r[src]; break;
-                case 0x64: r[dst] = (uint)r[dst] << (int)((uint)insn.Imm & 31); break;
+                case 0x64: r[dst] = (uint)r[dst] << (insn.Imm & 31); break;
                 case 0x6c: r[dst] = (uint)r[dst] << (int)(r[src] & 31); break;
-                case 0x74: r[dst] = (uint)r[dst] >> (int)((uint)insn.Imm & 31); break;
+                case 0x74: r[dst] = (uint)r[dst] >> (insn.Imm & 31); break;
                 case 0x7c: r[dst] = (uint)r[dst] >> (int)(r[src] & 31); break;
                 case 0x84: r[dst] = (uint)-(int)r[dst]; break;
                 case 0x94: r[dst] = insn.Offset == 1 ? AluSemantics.SMod32(r[dst], (uint)insn.Imm) : AluSemantics.Mod32(r[dst], (uint)insn.Imm); break;
                 case 0x9c: r[dst] = insn.Offset == 1 ? AluSemantics.SMod32(r[dst], r[src]) : AluSemantics.Mod32(r[dst], r[src]); break;
-                case 0xa4: r[dst] = (uint)r[dst] ^ (uint)(uint)insn.Imm; break;
+                case 0xa4: r[dst] = (uint)r[dst] ^ (uint)insn.Imm; break;
                 case 0xac: r[dst] = (uint)r[dst] ^ (uint)r[src]; break;
                 case 0xb4: r[dst] = (uint)insn.Imm; break;
                 case 0xbc: r[dst] = insn.Offset == 0 ? (uint)r[src] : (uint)AluSemantics.SignExtend(r[src], insn.Offset); break;
-                case 0xc4: r[dst] = (uint)((int)r[dst] >> (int)((uint)insn.Imm & 31)); break;
+                case 0xc4: r[dst] = (uint)((int)r[dst] >> (insn.Imm & 31)); break;
                 case 0xcc: r[dst] = (uint)((int)r[dst] >> (int)(r[src] & 31)); break;
                 case 0xd4: r[dst] = AluSemantics.ByteSwapTo(r[dst], insn.Imm, toBigEndian: false); break;
                 case 0xdc: r[dst] = AluSemantics.ByteSwapTo(r[dst], insn.Imm, toBigEndian: true); break;
@@ -146,24 +146,24 @@ internal static unsafe class InterpreterLoop
                 case 0xdd: if ((long)r[dst] <= (long)r[src]) pc += insn.Offset; break;
 
                 // ---- JMP32 (compares of the low 32 bits) ----
-                case 0x06: pc += insn.Imm; break; // gotol: 32-bit offset in (ulong)(long)insn.Imm
-                case 0x16: if ((uint)r[dst] == (uint)(uint)insn.Imm) pc += insn.Offset; break;
+                case 0x06: pc += insn.Imm; break; // gotol: 32-bit offset in imm
+                case 0x16: if ((uint)r[dst] == (uint)insn.Imm) pc += insn.Offset; break;
                 case 0x1e: if ((uint)r[dst] == (uint)r[src]) pc += insn.Offset; break;
-                case 0x26: if ((uint)r[dst] > (uint)(uint)insn.Imm) pc += insn.Offset; break;
+                case 0x26: if ((uint)r[dst] > (uint)insn.Imm) pc += insn.Offset; break;
                 case 0x2e: if ((uint)r[dst] > (uint)r[src]) pc += insn.Offset; break;
-                case 0x36: if ((uint)r[dst] >= (uint)(uint)insn.Imm) pc += insn.Offset; break;
+                case 0x36: if ((uint)r[dst] >= (uint)insn.Imm) pc += insn.Offset; break;
                 case 0x3e: if ((uint)r[dst] >= (uint)r[src]) pc += insn.Offset; break;
-                case 0x46: if (((uint)r[dst] & (uint)(uint)insn.Imm) != 0) pc += insn.Offset; break;
+                case 0x46: if (((uint)r[dst] & (uint)insn.Imm) != 0) pc += insn.Offset; break;
                 case 0x4e: if (((uint)r[dst] & (uint)r[src]) != 0) pc += insn.Offset; break;
-                case 0x56: if ((uint)r[dst] != (uint)(uint)insn.Imm) pc += insn.Offset; break;
+                case 0x56: if ((uint)r[dst] != (uint)insn.Imm) pc += insn.Offset; break;
                 case 0x5e: if ((uint)r[dst] != (uint)r[src]) pc += insn.Offset; break;
                 case 0x66: if ((int)r[dst] > insn.Imm) pc += insn.Offset; break;
                 case 0x6e: if ((int)r[dst] > (int)r[src]) pc += insn.Offset; break;
                 case 0x76: if ((int)r[dst] >= insn.Imm) pc += insn.Offset; break;
                 case 0x7e: if ((int)r[dst] >= (int)r[src]) pc += insn.Offset; break;
-                case 0xa6: if ((uint)r[dst] < (uint)(uint)insn.Imm) pc += insn.Offset; break;
+                case 0xa6: if ((uint)r[dst] < (uint)insn.Imm) pc += insn.Offset; break;
                 case 0xae: if ((uint)r[dst] < (uint)r[src]) pc += insn.Offset; break;
-                case 0xb6: if ((uint)r[dst] <= (uint)(uint)insn.Imm) pc += insn.Offset; break;
+                case 0xb6: if ((uint)r[dst] <= (uint)insn.Imm) pc += insn.Offset; break;
                 case 0xbe: if ((uint)r[dst] <= (uint)r[src]) pc += insn.Offset; break;
                 case 0xc6: if ((int)r[dst] < insn.Imm) pc += insn.Offset; break;
                 case 0xce: if ((int)r[dst] < (int)r[src]) pc += insn.Offset; break;
