@@ -8,5 +8,6 @@ public static class CommandTable
         new Commands.RunCommand(),
         new Commands.AsmCommand(),
         new Commands.DisasmCommand(),
+        new Commands.ExecCommand(),
     ];
 }
