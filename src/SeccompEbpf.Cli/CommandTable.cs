@@ -9,5 +9,7 @@ public static class CommandTable
         new Commands.AsmCommand(),
         new Commands.DisasmCommand(),
         new Commands.ExecCommand(),
+        new Commands.SimulateCommand(),
+        new Commands.CbpfCommand(),
     ];
 }

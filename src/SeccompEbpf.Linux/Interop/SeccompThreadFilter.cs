@@ -50,6 +50,29 @@ public static unsafe partial class SeccompThreadFilter
         return (result, result == -1 ? Marshal.GetLastPInvokeError() : 0);
     }
 
+    /// <summary>capset(2) with empty sets for the calling thread only (capabilities are per thread); returns the errno or 0.</summary>
+    public static int DropAllCapabilities()
+    {
+        long nr = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => 126,
+            Architecture.Arm64 or Architecture.RiscV64 or Architecture.LoongArch64 => 91,
+            _ => -1,
+        };
+        if (nr < 0) return 38;
+        uint* header = stackalloc uint[2] { 0x20080522, 0 }; // _LINUX_CAPABILITY_VERSION_3, this thread
+        uint* data = stackalloc uint[6];                      // two empty {effective, permitted, inheritable}
+        new Span<uint>(data, 6).Clear();
+        var (result, errno) = Invoke(nr, (ulong)header, (ulong)data, 0, 0, 0, 0);
+        return result == 0 ? 0 : errno;
+    }
+
+    /// <summary>close(2), for listener file descriptors.</summary>
+    public static int Close(int fd) => close(fd) == 0 ? 0 : Marshal.GetLastPInvokeError();
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+
     // struct sock_fprog { unsigned short len; struct sock_filter *filter; } (pointer aligned).
     [StructLayout(LayoutKind.Sequential)]
     private struct SockFprog

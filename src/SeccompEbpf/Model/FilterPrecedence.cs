@@ -1,9 +1,11 @@
 namespace SeccompEbpf.Model;
 
 /// <summary>
-/// How the kernel combines the results of stacked filters: every filter runs, newest first; the
-/// result whose action (value &amp; 0xffff0000) is lowest as a signed number wins, and on a tie
-/// the newer filter's full value (its data included) is kept.
+/// How the kernel combines the results of stacked filters: it starts from ALLOW and runs every
+/// filter newest first; a result replaces the current one only when its action
+/// (value &amp; 0xffff0000, compared as a signed number) is strictly lower. So the lowest action
+/// wins, a tie keeps the newer filter's full value (its data included), and when every filter
+/// allows the result is plain ALLOW.
 /// </summary>
 public static class FilterPrecedence
 {
@@ -14,10 +16,8 @@ public static class FilterPrecedence
     /// <summary>The final result of filters whose results are given newest first.</summary>
     public static uint Combine(ReadOnlySpan<uint> resultsNewestFirst)
     {
-        if (resultsNewestFirst.IsEmpty)
-            return SeccompAction.Allow; // no filter: the call is allowed
-        uint result = resultsNewestFirst[0];
-        foreach (uint older in resultsNewestFirst[1..])
+        uint result = SeccompAction.Allow;
+        foreach (uint older in resultsNewestFirst)
             result = Combine(result, older);
         return result;
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Classic.Text;
 using SeccompEbpf.Model;
@@ -9,7 +10,8 @@ namespace SeccompEbpf.Linux.Tests.Classic;
 /// <summary>
 /// Our classic checker, interpreter and precedence rule against the running kernel. Each filter
 /// (or chain) is installed on a fresh thread and called with system call numbers that do not
-/// exist, so the errno shows the kernel's verdict. Zero differences allowed.
+/// exist, so the errno shows the kernel's verdict. The same filters translated to eBPF and run by
+/// each engine of this build must agree too. Zero differences allowed.
 /// </summary>
 public class KernelClassicDifferentialTests(ITestOutputHelper output)
 {
@@ -43,12 +45,19 @@ public class KernelClassicDifferentialTests(ITestOutputHelper output)
                 differences.Add($"seed {1_000_000 + n}: kernel refused a filter our checker accepts (errno {installErrno})\n{Describe(filter)}");
                 continue;
             }
+            var translated = TranslatedEngines(filter);
             for (int i = 0; i < inputs.Length; i++)
             {
                 calls++;
                 var expected = SyscallOutcome.Expected(ClassicInterpreter.Run(filter, in inputs[i]));
                 if (expected != outcomes[i])
                     differences.Add($"seed {1_000_000 + n} input {i}: kernel {outcomes[i]}, model {expected}\n{Describe(inputs[i])}\n{Describe(filter)}");
+                foreach (var executable in translated)
+                {
+                    var viaEbpf = SyscallOutcome.Expected(RunTranslated(executable, inputs[i]));
+                    if (viaEbpf != outcomes[i])
+                        differences.Add($"seed {1_000_000 + n} input {i}: kernel {outcomes[i]}, translated eBPF on the {executable.Kind} {viaEbpf}\n{Describe(inputs[i])}\n{Describe(filter)}");
+                }
             }
         }
         output.WriteLine($"{filters} filters, {calls} calls compared in {clock.ElapsedMilliseconds} ms");
@@ -136,6 +145,25 @@ public class KernelClassicDifferentialTests(ITestOutputHelper output)
 
     private static readonly ushort[] KnownCodes = typeof(ClassicOpcodes)
         .GetFields().Where(f => f.IsLiteral && f.FieldType == typeof(ushort)).Select(f => (ushort)f.GetRawConstantValue()!).ToArray();
+
+    // The filter translated to eBPF, prepared by every engine this build has (interpreter, JIT).
+    private static List<IBpfExecutable> TranslatedEngines(ClassicInstruction[] filter)
+    {
+        var instructions = ClassicToEbpfTranslator.Translate(ClassicChecker.Check(filter).Value).Instructions;
+        var executables = new List<IBpfExecutable>();
+        foreach (var kind in Enum.GetValues<EngineKind>())
+        {
+            var prepared = BpfEngines.Prepare(new BpfProgram("classic", instructions), kind);
+            if (prepared.IsOk) executables.Add(prepared.Value);
+        }
+        return executables;
+    }
+
+    private static uint RunTranslated(IBpfExecutable executable, SeccompData input)
+    {
+        var result = executable.RunWithContext(BpfExecutableExtensions.ThreadContext, input.ToBytes());
+        return result.IsOk ? (uint)result.R0 : throw new InvalidOperationException(result.ToString());
+    }
 
     private static string Describe(ClassicInstruction[] program) => ClassicDisassembler.ToListing(program);
 

@@ -12,7 +12,9 @@ namespace SeccompEbpf.Tests.Classic;
 /// argument, all ALU operations, scratch memory and every jump type. Shared by the offline
 /// tests and the differential test against the running kernel.
 /// </summary>
-public sealed class RandomClassicFilters(Random rng, int minNr, int maxNr, uint arch)
+/// <remarks>With <c>kernelSafe: false</c> bodies may also divide by any X, return any A and read
+/// the instruction pointer: still valid filters, for offline comparisons only.</remarks>
+public sealed class RandomClassicFilters(Random rng, int minNr, int maxNr, uint arch, bool kernelSafe = true)
 {
     public const int GuardLength = 4;
 
@@ -27,7 +29,7 @@ public sealed class RandomClassicFilters(Random rng, int minNr, int maxNr, uint 
     public IReadOnlyList<uint> Pool => _pool;
 
     /// <summary>A fresh pool, so a new filter meets new constants.</summary>
-    public RandomClassicFilters Next() => new(rng, minNr, maxNr, arch);
+    public RandomClassicFilters Next() => new(rng, minNr, maxNr, arch, kernelSafe);
 
     public ClassicInstruction[] Guard() =>
     [
@@ -60,7 +62,8 @@ public sealed class RandomClassicFilters(Random rng, int minNr, int maxNr, uint 
         int nr = rng.Next(3) == 0 ? (int)_pool[rng.Next(3)] : rng.Next(minNr, maxNr + 1);
         var args = new SeccompArgs();
         for (int i = 0; i < 6; i++) args[i] = ((ulong)Word() << 32) | Word();
-        return new SeccompData(nr, arch, 0, args);
+        ulong ip = kernelSafe ? 0 : ((ulong)Word() << 32) | Word();
+        return new SeccompData(nr, arch, ip, args);
     }
 
     private uint Word() => rng.Next(4) switch
@@ -84,8 +87,9 @@ public sealed class RandomClassicFilters(Random rng, int minNr, int maxNr, uint 
     private uint Value() => rng.Next(3) == 0 ? (uint)rng.NextInt64(0, 1L << 32) : _pool[rng.Next(_pool.Length)];
 
     // nr, arch and every argument half; never the instruction pointer (unknown in a real call).
-    private uint DataOffset() => rng.Next(8) switch
+    private uint DataOffset() => rng.Next(kernelSafe ? 8 : 9) switch
     {
+        8 => SeccompData.InstructionPointerOffset + 4 * (uint)rng.Next(2),
         0 => SeccompData.NrOffset,
         1 => SeccompData.ArchOffset,
         _ => (uint)(SeccompData.ArgsOffset + 4 * rng.Next(12)),
@@ -111,6 +115,7 @@ public sealed class RandomClassicFilters(Random rng, int minNr, int maxNr, uint 
                 return new Unit([S(op, k)]);
             }
             case 5: return new Unit([S(AluX[rng.Next(AluX.Length)])]);
+            case 6 when !kernelSafe && rng.Next(2) == 0: return new Unit([S(DivX)]);
             case 6:
                 // Divide by X made odd (never 0), keeping A: uses M[15] as a temporary.
                 return new Unit([S(St, 15), S(Txa), S(OrK, 1), S(Tax), S(LdMem, 15), S(DivX)]);
@@ -127,6 +132,7 @@ public sealed class RandomClassicFilters(Random rng, int minNr, int maxNr, uint 
 
     private Unit ReturnUnit()
     {
+        if (!kernelSafe && rng.Next(4) == 0) return new Unit([S(RetA)]);
         if (rng.Next(3) == 0)
         {
             // ret a with A forced into a safe action whose data comes from the computation.

@@ -1,0 +1,88 @@
+using SeccompEbpf.Classic;
+using SeccompEbpf.Classic.Text;
+
+namespace SeccompEbpf.Cli.Commands;
+
+/// <summary><c>seccomp-ebpf cbpf</c>: check, list and convert classic seccomp filters.</summary>
+public sealed class CbpfCommand : ICliCommand
+{
+    public string Name => "cbpf";
+    public string Summary => "check, disassemble and convert classic BPF seccomp filters";
+    public string Help => """
+        Usage:
+          seccomp-ebpf cbpf check FILE              the kernel's seccomp checks; exit 1 when refused
+          seccomp-ebpf cbpf disasm FILE             tcpdump -d style listing with seccomp notes
+          seccomp-ebpf cbpf convert FILE --to FORMAT [--output OUT]
+
+        FILE may be bpf_asm text, tcpdump -ddd or -dd output, or raw sock_filter bytes (detected).
+        FORMAT: asm (bpf_asm source), ddd (tcpdump -ddd), dd (C array rows), bin (raw sock_filter),
+        ebpf-count (how many eBPF instructions the kernel converts it to, which its 32,768 limit counts).
+        """;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var cli = new CliArgs(args);
+        var to = cli.Option("--to");
+        var output = cli.Option("--output");
+        cli.RejectUnknown();
+        if (cli.Positional.Count != 2) throw new CliUsageException("expected an action (check, disasm, convert) and a FILE");
+        var (action, file) = (cli.Positional[0], cli.Positional[1]);
+
+        var loaded = ClassicFilterFile.Load(file);
+        if (!loaded.IsOk)
+        {
+            stderr.WriteLine($"seccomp-ebpf cbpf: {loaded.Error}");
+            return ExitCodes.BadInput;
+        }
+        var program = loaded.Value;
+        switch (action)
+        {
+            case "check":
+                if (ClassicChecker.Validate(program) is { } error)
+                {
+                    stdout.WriteLine($"{file}: refused (EINVAL): {error}");
+                    return ExitCodes.Rejected;
+                }
+                stdout.WriteLine($"{file}: accepted, {program.Length} instructions ({ClassicKernelCost.ConvertedLength(ClassicChecker.Check(program).Value)} after the kernel's conversion)");
+                return ExitCodes.Ok;
+            case "disasm":
+                stdout.Write(ClassicDisassembler.ToListing(program));
+                return ExitCodes.Ok;
+            case "convert":
+                return Convert(program, file, to ?? throw new CliUsageException("convert needs --to FORMAT"), output, stdout, stderr);
+            default:
+                throw new CliUsageException($"unknown action '{action}' (check, disasm, convert)");
+        }
+    }
+
+    private static int Convert(ClassicInstruction[] program, string file, string format, string? output, TextWriter stdout, TextWriter stderr)
+    {
+        if (format == "bin")
+        {
+            if (output is null) throw new CliUsageException("--to bin needs --output FILE");
+            File.WriteAllBytes(output, ClassicBinaryFormat.Write(program));
+            return ExitCodes.Ok;
+        }
+        string text;
+        switch (format)
+        {
+            case "asm": text = ClassicDisassembler.ToSource(program); break;
+            case "ddd": text = ClassicNumericFormats.ToTcpdumpDecimal(program); break;
+            case "dd": text = ClassicNumericFormats.ToCArray(program); break;
+            case "ebpf-count":
+                var checkedProgram = ClassicChecker.Check(program);
+                if (!checkedProgram.IsOk)
+                {
+                    stderr.WriteLine($"seccomp-ebpf cbpf: {file}: {checkedProgram.Error}");
+                    return ExitCodes.Rejected;
+                }
+                text = $"{ClassicKernelCost.ConvertedLength(checkedProgram.Value)}\n";
+                break;
+            default:
+                throw new CliUsageException($"unknown --to '{format}' (asm, ddd, dd, bin, ebpf-count)");
+        }
+        if (output is null) stdout.Write(text);
+        else File.WriteAllText(output, text);
+        return ExitCodes.Ok;
+    }
+}
