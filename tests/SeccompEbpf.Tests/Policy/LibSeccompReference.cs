@@ -45,7 +45,7 @@ internal static class LibSeccompReference
                     int nr = LibSeccompNative.SyscallResolveName(name);
                     if (nr == -1) continue; // __NR_SCMP_ERROR: unknown everywhere; runc skips it
                     foreach (var set in ruleSets)
-                        Check(LibSeccompNative.RuleAddArray(ctx, action.Value, nr, (uint)set.Length, set), $"add rule {name} ({rule.Path})");
+                        Check(LibSeccompNative.RuleAddArray(ctx, action.Value, nr, (uint)set.Length, set), $"add rule {name} ({rule.Path}: {rule.Action} {string.Join(", ", rule.Args)}) for arches {string.Join(",", arches)}");
                 }
             }
             return Export(ctx);

@@ -11,14 +11,16 @@ namespace SeccompEbpf.Tests.Policy;
 /// </summary>
 internal static class PolicyInputs
 {
-    public static IEnumerable<SeccompData> For(FilterPlan plan, int vectorsPerNumber, int seed)
+    /// <param name="vectorsPerRuleNumber">argument vectors for numbers that have argument rules (default: as many as the others).</param>
+    public static IEnumerable<SeccompData> For(FilterPlan plan, int vectorsPerNumber, int seed, int vectorsPerRuleNumber = 0)
     {
+        var withRules = plan.Groups.SelectMany(g => g.ByNumber.Values.Where(p => p.Rules.Any(r => r.Tests.Count > 0)).Select(p => (g.AuditArch, p.Nr))).ToHashSet();
         var random = new Random(seed);
         var pool = BoundaryValues(plan).ToArray();
         var arches = plan.Groups.Select(g => g.AuditArch).Append(ForeignArch(plan)).Distinct().ToList();
         foreach (var arch in arches)
             foreach (var nr in Numbers(arch))
-                for (int v = 0; v < vectorsPerNumber; v++)
+                for (int v = 0, n = withRules.Contains((arch, (uint)nr)) ? Math.Max(vectorsPerNumber, vectorsPerRuleNumber) : vectorsPerNumber; v < n; v++)
                 {
                     var args = new SeccompArgs();
                     for (int i = 0; i < 6; i++)
