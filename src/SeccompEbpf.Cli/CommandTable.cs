@@ -5,5 +5,6 @@ public static class CommandTable
 {
     public static readonly ICliCommand[] All =
     [
+        new Commands.ObjdumpCommand(),
     ];
 }
