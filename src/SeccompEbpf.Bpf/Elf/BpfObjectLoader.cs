@@ -30,7 +30,8 @@ public static class BpfObjectLoader
     public static BpfResult<BpfObject> Load(byte[] data, string fileName = "<memory>")
     {
         var result = LoadCore(data, fileName);
-        return result.IsOk ? result : result.Error! with { Message = $"{fileName}: {result.Error!.Message}" };
+        // The file is the error's location; the message already names the section or program.
+        return result.IsOk ? result : result.Error! with { Location = fileName };
     }
 
     private static BpfResult<BpfObject> LoadCore(byte[] data, string fileName)

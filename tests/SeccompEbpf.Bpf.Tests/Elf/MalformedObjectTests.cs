@@ -13,7 +13,8 @@ public class MalformedObjectTests
     {
         var result = BpfObjectLoader.Load(data, "test.o");
         Assert.False(result.IsOk, "expected the load to fail");
-        Assert.StartsWith("test.o: ", result.Error!.Message);
+        Assert.Equal("test.o", result.Error!.Location);
+        Assert.StartsWith("test.o: ", result.Error.ToString());
         return result.Error.Message;
     }
 
@@ -64,6 +65,17 @@ public class MalformedObjectTests
         Assert.False(result.IsOk);
         Assert.Contains("program 'uses_core', instruction 0: CO-RE relocation FieldByteOffset on struct task_struct", result.Error!.Message);
         Assert.Equal(0, result.Error.InstructionIndex);
+    }
+
+    [Fact]
+    public void Extern_variables_are_refused_by_name()
+    {
+        var path = ClangCompiler.CompileOrSkip(Path.Combine(ClangCompiler.TestSourcesDirectory, "extern_kconfig.c"));
+        var result = BpfObjectLoader.LoadFile(path);
+        Assert.False(result.IsOk);
+        Assert.Equal(path, result.Error!.Location);
+        Assert.Contains("seccomp, instruction 0: R_BPF_64_64 against 'LINUX_KERNEL_VERSION'", result.Error.Message);
+        Assert.Contains("extern, kconfig and ksym variables are not supported", result.Error.Message);
     }
 
     [Fact]

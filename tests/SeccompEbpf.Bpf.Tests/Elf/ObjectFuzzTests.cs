@@ -42,7 +42,7 @@ public class ObjectFuzzTests
                     {
                         var result = BpfObjectLoader.Load(mutated, "fuzz.o");
                         if (result.IsOk) loaded++;
-                        else if (!result.Error!.Message.StartsWith("fuzz.o: ") || result.Error.Message.Length < 12)
+                        else if (result.Error!.Location != "fuzz.o" || result.Error.Message.Length < 12)
                             failures.Add($"{current}: unclear error '{result.Error.Message}'");
                     }
                     catch (Exception e)
