@@ -79,6 +79,35 @@ public class MalformedObjectTests
     }
 
     [Fact]
+    public void Unknown_btf_map_fields_are_named()
+    {
+        var path = ClangCompiler.CompileOrSkip(Path.Combine(ClangCompiler.TestSourcesDirectory, "unknown_map_field.c"));
+        var result = BpfObjectLoader.LoadFile(path);
+        Assert.False(result.IsOk);
+        Assert.Contains("map 'odd_map' in .maps: unknown field 'colour'", result.Error!.Message);
+    }
+
+    [Fact]
+    public void Btf_maps_without_debug_info_ask_for_minus_g()
+    {
+        var path = ClangCompiler.CompileOrSkip(ClangCompiler.ExamplePath(ExampleFilters.PolicyMap), extraFlags: "-g0");
+        var result = BpfObjectLoader.LoadFile(path);
+        Assert.False(result.IsOk);
+        Assert.Contains("compile with -g", result.Error!.Message);
+    }
+
+    [Fact]
+    public void Objects_without_btf_that_need_none_still_load()
+    {
+        var path = ClangCompiler.CompileOrSkip(ClangCompiler.ExamplePath(ExampleFilters.GetpidCounter), extraFlags: "-g0");
+        var result = BpfObjectLoader.LoadFile(path);
+        Assert.True(result.IsOk, result.Error?.ToString());
+        Assert.Null(result.Value.Btf);
+        Assert.Equal([".rodata", ".bss"], result.Value.Maps.Select(m => m.Name));
+        Assert.Empty(result.Value.Programs[0].LineInfo);
+    }
+
+    [Fact]
     public void A_missing_file_is_an_error_value()
     {
         var result = BpfObjectLoader.LoadFile("/nonexistent/filter.o");
