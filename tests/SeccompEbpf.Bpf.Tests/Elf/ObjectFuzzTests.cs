@@ -7,7 +7,8 @@ namespace SeccompEbpf.Bpf.Tests.Elf;
 /// <summary>
 /// Mutates real clang objects (fixed seeds, so failures reproduce) in the places a loader
 /// trusts: the ELF header, section headers, symbols, relocations, BTF and .BTF.ext, plus
-/// truncation and random bytes anywhere. Every case must load or fail with an error value.
+/// truncation and random bytes anywhere. Every case must load or fail with an error value, and
+/// every object that loads must also dump (objdump) without an exception.
 /// </summary>
 public class ObjectFuzzTests
 {
@@ -41,7 +42,12 @@ public class ObjectFuzzTests
                     try
                     {
                         var result = BpfObjectLoader.Load(mutated, "fuzz.o");
-                        if (result.IsOk) loaded++;
+                        if (result.IsOk)
+                        {
+                            loaded++;
+                            // What loads must also print: objdump is how users look at odd objects.
+                            ObjectDumper.Dump(result.Value, TextWriter.Null, linkedPrograms: true);
+                        }
                         else if (result.Error!.Location != "fuzz.o" || result.Error.Message.Length < 12)
                             failures.Add($"{current}: unclear error '{result.Error.Message}'");
                     }
