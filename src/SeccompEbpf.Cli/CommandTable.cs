@@ -11,5 +11,6 @@ public static class CommandTable
         new Commands.ExecCommand(),
         new Commands.SimulateCommand(),
         new Commands.CbpfCommand(),
+        new Commands.ObjdumpCommand(),
     ];
 }

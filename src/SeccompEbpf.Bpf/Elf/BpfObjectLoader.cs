@@ -30,7 +30,8 @@ public static class BpfObjectLoader
     public static BpfResult<BpfObject> Load(byte[] data, string fileName = "<memory>")
     {
         var result = LoadCore(data, fileName);
-        return result.IsOk ? result : result.Error! with { Message = $"{fileName}: {result.Error!.Message}" };
+        // The file is the error's location; the message already names the section or program.
+        return result.IsOk ? result : result.Error! with { Location = fileName };
     }
 
     private static BpfResult<BpfObject> LoadCore(byte[] data, string fileName)
@@ -40,8 +41,9 @@ public static class BpfObjectLoader
         var file = elf.Value;
         var warnings = new List<string>();
 
-        var (btf, btfExt) = ReadBtf(file, warnings);
-        if (btfExt is null) return new BpfError(warnings[^1]);
+        var debugInfo = ReadBtf(file, warnings);
+        if (!debugInfo.IsOk) return debugInfo.Error!;
+        var (btf, btfExt) = debugInfo.Value;
 
         var license = ReadLicense(file);
         var version = ReadVersion(file);
@@ -84,11 +86,11 @@ public static class BpfObjectLoader
     }
 
     /// <summary>
-    /// BTF is needed only for .maps; elsewhere a broken .BTF is a warning, as in libbpf. A broken
-    /// .BTF.ext is an error when it carries CO-RE relocations we would otherwise miss, so any
-    /// .BTF.ext that does not parse fails the load (returned as a null ext with the reason last in warnings).
+    /// BTF is needed only for .maps (which then says so); elsewhere a broken .BTF is a warning, as
+    /// in libbpf. A .BTF.ext that does not parse fails the load: it may hold CO-RE relocations,
+    /// and running code whose constants were meant to be patched would give wrong answers silently.
     /// </summary>
-    private static (BtfSpec? Btf, BtfExt? Ext) ReadBtf(ElfFile file, List<string> warnings)
+    private static BpfResult<(BtfSpec? Btf, BtfExt Ext)> ReadBtf(ElfFile file, List<string> warnings)
     {
         var btfSection = file.FindSection(".BTF");
         if (btfSection is null || btfSection.IsNoBits) return (null, BtfExt.Empty);
@@ -101,11 +103,7 @@ public static class BpfObjectLoader
         var extSection = file.FindSection(".BTF.ext");
         if (extSection is null || extSection.IsNoBits) return (btf.Value, BtfExt.Empty);
         var ext = BtfExtParser.Parse(extSection.Contents, btf.Value);
-        if (!ext.IsOk)
-        {
-            warnings.Add(ext.Error!.Message);
-            return (btf.Value, null);
-        }
+        if (!ext.IsOk) return ext.Error!;
         return (btf.Value, ext.Value);
     }
 

@@ -7,7 +7,10 @@ namespace SeccompEbpf.Bpf.Elf;
 /// R_BPF_64_64 on an lddw of a map becomes src=MapIdx, imm=map index; on an lddw of global
 /// data it becomes src=MapIdxValue, imm=map index, and the second slot's imm the offset
 /// (symbol value + the addend clang left in the first slot's imm). R_BPF_64_32 on a
-/// bpf-to-bpf call records its target in .text (symbol value / 8 + imm + 1) for the linker.
+/// bpf-to-bpf call records its target in .text (symbol value / 8 + imm + 1) for the linker;
+/// R_BPF_64_64 on an lddw of a .text function (a callback for bpf_loop and friends) becomes
+/// src=Func and records its target (symbol value + imm, in bytes) the same way.
+/// Errors name the section and its instruction, which may differ from the program's numbering.
 /// </summary>
 internal static class CodeRelocator
 {
@@ -27,7 +30,7 @@ internal static class CodeRelocator
             {
                 case ElfConstants.Reloc64_64:
                 {
-                    var error = RelocateLoad(elf, insns, index, sym, maps, at);
+                    var error = RelocateLoad(elf, code, index, sym, maps, textSectionIndex, at);
                     if (error is not null) return error;
                     break;
                 }
@@ -35,31 +38,33 @@ internal static class CodeRelocator
                 {
                     var insn = insns[index];
                     if (!insn.IsLocalCall)
-                        return new BpfError($"{at}: expected a bpf-to-bpf call (call with src=1), found {insn}", index);
+                        return new BpfError($"{at}: expected a bpf-to-bpf call (call with src=1), found {insn}");
                     if (!sym.IsDefined || sym.SectionIndex != textSectionIndex)
-                        return new BpfError($"{at}: calls must go to functions in .text (kernel functions and externs are not supported)", index);
+                        return new BpfError($"{at}: calls must go to functions in .text (kernel functions and externs are not supported)");
                     if (sym.Value % Instruction.Size != 0)
-                        return new BpfError($"{at}: symbol value {sym.Value} is not instruction-aligned", index);
+                        return new BpfError($"{at}: symbol value {sym.Value} is not instruction-aligned");
                     long target = (long)(sym.Value / Instruction.Size) + insn.Imm + 1;
                     code.CallTargets[index] = (int)Math.Clamp(target, -1, int.MaxValue);
                     break;
                 }
                 case ElfConstants.Reloc64Abs64 or ElfConstants.Reloc64Abs32 or ElfConstants.Reloc64NoDyld32:
-                    return new BpfError($"{at}: a data relocation in code; clang emits these only in data and debug sections", index);
+                    return new BpfError($"{at}: a data relocation in code; clang emits these only in data and debug sections");
                 default:
-                    return new BpfError($"{at}: unsupported relocation type {r.Type}", index);
+                    return new BpfError($"{at}: unsupported relocation type {r.Type}");
             }
         }
         return null;
     }
 
-    private static BpfError? RelocateLoad(ElfFile elf, Instruction[] insns, int index, ElfSymbol sym, ObjectMapTable maps, string at)
+    private static BpfError? RelocateLoad(ElfFile elf, CodeSection code, int index, ElfSymbol sym, ObjectMapTable maps,
+        int textSectionIndex, string at)
     {
+        var insns = code.Instructions;
         var insn = insns[index];
         if (!insn.IsLoadImm64 || index + 1 >= insns.Length)
-            return new BpfError($"{at}: expected a 64-bit immediate load (lddw), found {insn}", index);
+            return new BpfError($"{at}: expected a 64-bit immediate load (lddw), found {insn}");
         if (!sym.IsDefined)
-            return new BpfError($"{at}: '{sym.Name}' is not defined in this object (extern, kconfig and ksym variables are not supported)", index);
+            return new BpfError($"{at}: '{sym.Name}' is not defined in this object (extern, kconfig and ksym variables are not supported)");
         var section = elf.SectionAt(sym.SectionIndex)!;
 
         int dataMap = maps.FindDataMap(sym.SectionIndex);
@@ -67,7 +72,7 @@ internal static class CodeRelocator
         {
             long offset = insn.Imm + (long)Math.Min(sym.Value, int.MaxValue);
             if (offset < 0 || offset > int.MaxValue)
-                return new BpfError($"{at}: offset {offset} into {section.Name} is out of range", index);
+                return new BpfError($"{at}: offset {offset} into {section.Name} is out of range");
             insns[index] = insn with { Src = LoadImmSource.MapIdxValue, Imm = dataMap };
             insns[index + 1] = insns[index + 1] with { Imm = (int)offset };
             return null;
@@ -77,13 +82,22 @@ internal static class CodeRelocator
             ulong offset = sym.Value + (sym.IsSection ? (ulong)(uint)insn.Imm : 0);
             int map = maps.FindDefinedMap(sym.SectionIndex, offset);
             if (map < 0)
-                return new BpfError($"{at}: no map is defined at offset {offset} of {section.Name}", index);
+                return new BpfError($"{at}: no map is defined at offset {offset} of {section.Name}");
             insns[index] = insn with { Src = LoadImmSource.MapIdx, Imm = map };
             insns[index + 1] = insns[index + 1] with { Imm = 0 };
             return null;
         }
         if (section.IsExecutable)
-            return new BpfError($"{at}: taking the address of a function (callbacks such as bpf_loop) is not supported", index);
-        return new BpfError($"{at}: the symbol is in section {section.Name}, which is neither a map definition nor global data", index);
+        {
+            if (sym.SectionIndex != textSectionIndex)
+                return new BpfError($"{at}: a callback must be a function in .text, not in {section.Name}");
+            long bytes = (long)Math.Min(sym.Value, int.MaxValue) + insn.Imm;
+            if (bytes < 0 || bytes % Instruction.Size != 0)
+                return new BpfError($"{at}: function address {bytes} is not an instruction of .text");
+            insns[index] = insn with { Src = LoadImmSource.Func, Imm = 0 };
+            code.CallTargets[index] = (int)Math.Min(bytes / Instruction.Size, int.MaxValue);
+            return null;
+        }
+        return new BpfError($"{at}: the symbol is in section {section.Name}, which is neither a map definition nor global data");
     }
 }

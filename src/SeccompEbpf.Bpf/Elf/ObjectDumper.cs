@@ -1,4 +1,5 @@
 using System.Text;
+using SeccompEbpf.Bpf.Asm;
 using SeccompEbpf.Bpf.Isa;
 
 namespace SeccompEbpf.Bpf.Elf;
@@ -10,16 +11,9 @@ namespace SeccompEbpf.Bpf.Elf;
 /// two can be compared line by line. With <c>linkedPrograms</c> it also prints each program as
 /// it will run: relocated, with its sub-programs appended.
 /// </summary>
-public sealed class ObjectDumper
+public static class ObjectDumper
 {
-    /// <summary>Formats one instruction; gets the next slot for 64-bit immediate loads.</summary>
-    public delegate string InstructionText(Instruction instruction, Instruction? next);
-
-    private readonly InstructionText _format;
-
-    public ObjectDumper(InstructionText format) => _format = format;
-
-    public void Dump(BpfObject obj, TextWriter output, bool linkedPrograms = false)
+    public static void Dump(BpfObject obj, TextWriter output, bool linkedPrograms = false)
     {
         output.WriteLine($"{obj.FileName}: ELF64 BPF relocatable object, little-endian");
         output.WriteLine($"license: {(obj.License.Length > 0 ? obj.License : "(none)")}");
@@ -90,7 +84,7 @@ public sealed class ObjectDumper
     }
 
     /// <summary>The executable sections as compiled, in llvm-objdump's layout.</summary>
-    private void WriteSectionDisassembly(BpfObject obj, TextWriter output)
+    private static void WriteSectionDisassembly(BpfObject obj, TextWriter output)
     {
         foreach (var section in obj.Elf.Sections)
         {
@@ -105,13 +99,13 @@ public sealed class ObjectDumper
                 .ToDictionary(g => g.Key, g => g.ToList());
             output.WriteLine();
             output.WriteLine($"Disassembly of section {section.Name}:");
-            WriteInstructions(insns, labels, output, i => relocations.TryGetValue((ulong)i * Instruction.Size, out var rs)
+            WriteInstructions(insns, labels, output, _ => null, i => relocations.TryGetValue((ulong)i * Instruction.Size, out var rs)
                 ? rs.Select(r => $"\t\t{r.Offset:x16}:  {r.TypeName}\t{obj.Elf.Symbols[r.SymbolIndex].Name}")
                 : []);
         }
     }
 
-    private void WriteLinkedPrograms(BpfObject obj, TextWriter output)
+    private static void WriteLinkedPrograms(BpfObject obj, TextWriter output)
     {
         foreach (var p in obj.Programs)
         {
@@ -119,14 +113,22 @@ public sealed class ObjectDumper
             output.WriteLine($"Program {p.Name} (section {p.SectionName}), as loaded:");
             var labels = p.Functions.GroupBy(f => f.StartIndex).ToDictionary(g => g.Key, g => g.First().Name);
             var lines = p.LineInfo.GroupBy(l => l.InstructionIndex).ToDictionary(g => g.Key, g => g.First());
-            WriteInstructions(p.Instructions, labels, output, i => lines.TryGetValue(i, out var l)
-                ? [$"\t\t; {l.SourceLine.Trim()}  [{Path.GetFileName(l.FileName)}:{l.Line}:{l.Column}]"]
-                : []);
+            ProgramLineInfo? shown = null;
+            WriteInstructions(p.Instructions, labels, output, i =>
+            {
+                // Like llvm-objdump -S: a source line is printed where it starts to apply, once per change.
+                if (!lines.TryGetValue(i, out var l) || (shown is not null && shown.Line == l.Line && shown.FileName == l.FileName))
+                    return null;
+                shown = l;
+                return $"; {l.SourceLine.Trim()}  [{Path.GetFileName(l.FileName)}:{l.Line}]";
+            }, i => MapNote(obj, p.Instructions[i]) is { } note ? [note] : []);
         }
     }
 
-    private void WriteInstructions(Instruction[] insns, Dictionary<int, string> labels, TextWriter output,
-        Func<int, IEnumerable<string>> notes)
+    /// <param name="before">a line printed above an instruction (source), or null.</param>
+    /// <param name="notes">lines printed under an instruction (relocations).</param>
+    private static void WriteInstructions(Instruction[] insns, Dictionary<int, string> labels, TextWriter output,
+        Func<int, string?> before, Func<int, IEnumerable<string>> notes)
     {
         for (int i = 0; i < insns.Length; i++)
         {
@@ -135,15 +137,22 @@ public sealed class ObjectDumper
                 output.WriteLine();
                 output.WriteLine($"{(ulong)i * Instruction.Size:x16} <{label}>:");
             }
+            if (before(i) is { } header) output.WriteLine(header);
             bool wide = insns[i].IsLoadImm64 && i + 1 < insns.Length;
             var next = i + 1 < insns.Length ? insns[i + 1] : (Instruction?)null;
             var bytes = InstructionCodec.EncodeProgram(wide ? [insns[i], insns[i + 1]] : [insns[i]]);
-            output.WriteLine($"{i,8}:\t{string.Join(' ', bytes.Select(b => b.ToString("x2")))}\t{_format(insns[i], next)}");
+            output.WriteLine($"{i,8}:\t{string.Join(' ', bytes.Select(b => b.ToString("x2")))}\t{InstructionFormatter.Format(insns[i], next)}");
             foreach (var note in notes(i)) output.WriteLine(note);
             if (wide)
                 foreach (var note in notes(++i)) output.WriteLine(note);
         }
     }
+
+    /// <summary>Names the map an lddw of a linked program refers to by index.</summary>
+    private static string? MapNote(BpfObject obj, Instruction insn) =>
+        insn.IsLoadImm64 && insn.Src is LoadImmSource.MapIdx or LoadImmSource.MapIdxValue && insn.Imm >= 0 && insn.Imm < obj.Maps.Count
+            ? $"\t\t; map {obj.Maps[insn.Imm].Name}"
+            : null;
 
     private static string MapTypeName(Maps.MapType type) =>
         Enum.IsDefined(type) ? type.ToString().ToLowerInvariant() : $"type {(uint)type}";

@@ -6,7 +6,7 @@ namespace SeccompEbpf.Bpf.Elf;
 /// <summary>
 /// Builds one runnable program from an entry function: copies its instructions, then appends
 /// each .text sub-program it reaches (once, in first-call order, as libbpf does) and rewrites
-/// every bpf-to-bpf call's imm to the new relative offset. Source lines and function info
+/// every bpf-to-bpf call's imm (and every callback lddw's imm) to the new relative offset. Source lines and function info
 /// from .BTF.ext follow the instructions to their new positions.
 /// </summary>
 internal sealed class ProgramLinker
@@ -31,13 +31,16 @@ internal sealed class ProgramLinker
         for (int i = 0; i < output.Count; i++)
         {
             var insn = output[i];
-            if (!insn.IsLocalCall) continue;
+            bool isCallback = insn.IsLoadImm64 && insn.Src == LoadImmSource.Func;
+            if (!insn.IsLocalCall && !isCallback) continue;
             var (fromSection, fromIndex) = origins[i];
             string at = $"program '{entry.Name}', instruction {i} ({fromSection.Name} instruction {fromIndex})";
 
             int target;
             if (fromSection.CallTargets.TryGetValue(fromIndex, out var textTarget))
                 target = textTarget;
+            else if (isCallback)
+                return new BpfError($"{at}: a function address (lddw src=4) without a relocation; callbacks must be functions in .text", i);
             else
             {
                 // No relocation: a call inside the same section, already PC-relative.

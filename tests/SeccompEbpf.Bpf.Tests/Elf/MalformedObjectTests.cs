@@ -13,7 +13,8 @@ public class MalformedObjectTests
     {
         var result = BpfObjectLoader.Load(data, "test.o");
         Assert.False(result.IsOk, "expected the load to fail");
-        Assert.StartsWith("test.o: ", result.Error!.Message);
+        Assert.Equal("test.o", result.Error!.Location);
+        Assert.StartsWith("test.o: ", result.Error.ToString());
         return result.Error.Message;
     }
 
@@ -64,6 +65,46 @@ public class MalformedObjectTests
         Assert.False(result.IsOk);
         Assert.Contains("program 'uses_core', instruction 0: CO-RE relocation FieldByteOffset on struct task_struct", result.Error!.Message);
         Assert.Equal(0, result.Error.InstructionIndex);
+    }
+
+    [Fact]
+    public void Extern_variables_are_refused_by_name()
+    {
+        var path = ClangCompiler.CompileOrSkip(Path.Combine(ClangCompiler.TestSourcesDirectory, "extern_kconfig.c"));
+        var result = BpfObjectLoader.LoadFile(path);
+        Assert.False(result.IsOk);
+        Assert.Equal(path, result.Error!.Location);
+        Assert.Contains("seccomp, instruction 0: R_BPF_64_64 against 'LINUX_KERNEL_VERSION'", result.Error.Message);
+        Assert.Contains("extern, kconfig and ksym variables are not supported", result.Error.Message);
+    }
+
+    [Fact]
+    public void Unknown_btf_map_fields_are_named()
+    {
+        var path = ClangCompiler.CompileOrSkip(Path.Combine(ClangCompiler.TestSourcesDirectory, "unknown_map_field.c"));
+        var result = BpfObjectLoader.LoadFile(path);
+        Assert.False(result.IsOk);
+        Assert.Contains("map 'odd_map' in .maps: unknown field 'colour'", result.Error!.Message);
+    }
+
+    [Fact]
+    public void Btf_maps_without_debug_info_ask_for_minus_g()
+    {
+        var path = ClangCompiler.CompileOrSkip(ClangCompiler.ExamplePath(ExampleFilters.PolicyMap), extraFlags: "-g0");
+        var result = BpfObjectLoader.LoadFile(path);
+        Assert.False(result.IsOk);
+        Assert.Contains("compile with -g", result.Error!.Message);
+    }
+
+    [Fact]
+    public void Objects_without_btf_that_need_none_still_load()
+    {
+        var path = ClangCompiler.CompileOrSkip(ClangCompiler.ExamplePath(ExampleFilters.GetpidCounter), extraFlags: "-g0");
+        var result = BpfObjectLoader.LoadFile(path);
+        Assert.True(result.IsOk, result.Error?.ToString());
+        Assert.Null(result.Value.Btf);
+        Assert.Equal([".rodata", ".bss"], result.Value.Maps.Select(m => m.Name));
+        Assert.Empty(result.Value.Programs[0].LineInfo);
     }
 
     [Fact]

@@ -1,0 +1,52 @@
+using SeccompEbpf.Bpf.Elf;
+
+namespace SeccompEbpf.Cli.Commands;
+
+/// <summary><c>seccomp-ebpf objdump FILE.o</c>: what a clang-built BPF object holds, and its disassembly.</summary>
+public sealed class ObjdumpCommand : ICliCommand
+{
+    public string Name => "objdump";
+
+    public string Summary => "Show the sections, programs, maps, relocations and disassembly of a BPF object";
+
+    public string Help => """
+        Usage: seccomp-ebpf objdump [--programs] FILE.o
+
+        Loads a BPF object built by `clang -O2 -g -target bpf -c` the way the filter loader does
+        and prints:
+          - its sections, license and version,
+          - its maps (legacy `maps`, BTF `.maps`, and .data/.rodata/.bss as single-entry arrays)
+            with type, key/value sizes (and BTF type names), max_entries and flags,
+          - its programs (by section and function) with the .text sub-programs each one calls,
+          - the relocations of its code sections,
+          - the disassembly of each code section in LLVM syntax, laid out like `llvm-objdump -d -r`.
+
+        Options:
+          --programs   also print every program as it will run: relocated (maps by index,
+                       global data as map_value[N]+OFF), sub-programs appended, source lines.
+
+        Exit codes: 0 ok, 2 usage error, 3 the file cannot be read or loaded (the message says why).
+
+        Example:
+          clang -O2 -g -target bpf -c examples/filters/01_close_999.c -o close.o
+          seccomp-ebpf objdump --programs close.o
+        """;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var cli = new CliArgs(args, "--programs");
+        bool programs = cli.Flag("--programs");
+        cli.RejectUnknown();
+        if (cli.Positional.Count != 1)
+            throw new CliUsageException(cli.Positional.Count == 0 ? "missing FILE.o" : "expected one FILE.o");
+
+        var loaded = BpfObjectLoader.LoadFile(cli.Positional[0]);
+        if (!loaded.IsOk)
+        {
+            stderr.WriteLine($"seccomp-ebpf objdump: {loaded.Error}");
+            return ExitCodes.BadInput;
+        }
+        ObjectDumper.Dump(loaded.Value, stdout, programs);
+        return ExitCodes.Ok;
+    }
+}
