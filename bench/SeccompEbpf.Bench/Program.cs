@@ -1,1 +1,15 @@
-namespace SeccompEbpf.Bench; public static class Program { public static int Main(string[] args) { System.Console.Error.WriteLine("no benchmarks yet"); return 2; } }
+namespace SeccompEbpf.Bench;
+
+public static class Program
+{
+    public static int Main(string[] args)
+    {
+        switch (args.FirstOrDefault())
+        {
+            case "notify": return Notify.NotifyBenchmark.Run(args[1..]);
+            default:
+                Console.Error.WriteLine("usage: SeccompEbpf.Bench notify [--calls N] [--runs R]");
+                return 2;
+        }
+    }
+}
