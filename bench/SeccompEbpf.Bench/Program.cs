@@ -8,7 +8,7 @@ public static class Program
         {
             case "notify": return Notify.NotifyBenchmark.Run(args[1..]);
             default:
-                Console.Error.WriteLine("usage: SeccompEbpf.Bench notify [--calls N] [--runs R]");
+                Console.Error.WriteLine("usage: SeccompEbpf.Bench notify [--calls N] [--runs R] [--aot-cli PATH-TO-NATIVEAOT-seccomp-ebpf]");
                 return 2;
         }
     }

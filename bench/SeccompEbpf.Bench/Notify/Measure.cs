@@ -22,6 +22,19 @@ internal static class Measure
         return new LoopResult((long)Field("ok"), (long)Field("fail"), Field("ns_per_call"), Field("total_s"));
     }
 
+    /// <summary>CPU time (user + system) of a command and all its descendants, in seconds.</summary>
+    public static double TreeCpuSeconds(string program, IEnumerable<string> arguments)
+    {
+        var before = SeccompEbpf.Linux.Interop.ResourceUsage.ChildrenCpuTime();
+        var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true };
+        using (var process = Process.Start(start)!)
+        {
+            process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+        }
+        return (SeccompEbpf.Linux.Interop.ResourceUsage.ChildrenCpuTime() - before).TotalSeconds;
+    }
+
     /// <summary>Wall time of one run of a command (output discarded).</summary>
     public static double WallSeconds(string program, IEnumerable<string> arguments)
     {
