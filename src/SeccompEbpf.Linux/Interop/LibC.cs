@@ -63,6 +63,12 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "tgkill", SetLastError = true)]
     public static partial int TgKill(int tgid, int tid, int signal);
 
+    [LibraryImport(Lib, EntryPoint = "pthread_self")]
+    public static partial nuint PthreadSelf();
+
+    [LibraryImport(Lib, EntryPoint = "pthread_kill")]
+    public static partial int PthreadKill(nuint thread, int signal);
+
     [LibraryImport(Lib, EntryPoint = "access", SetLastError = true)]
     public static partial int Access(byte* path, int mode);
 

@@ -9,7 +9,7 @@ internal static class LinuxConstants
 
     // signals
     public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10, SIGUSR2 = 12,
-        SIGPIPE = 13, SIGTERM = 15, SIGSYS = 31;
+        SIGPIPE = 13, SIGTERM = 15, SIGURG = 23, SIGSYS = 31;
 
     public const int PR_SET_NO_NEW_PRIVS = 38;
     public const int PR_GET_NO_NEW_PRIVS = 39;

@@ -7,13 +7,28 @@ namespace SeccompEbpf.Linux.Launch;
 /// </summary>
 public sealed record LauncherInvocation(string Executable, IReadOnlyList<string> PrefixArguments)
 {
-    /// <summary>Re-executes the current process's program (with its entry assembly when it runs under the dotnet host).</summary>
+    /// <summary>
+    /// The file name of an optional NativeAOT build of seccomp-ebpf placed next to the CLI: when
+    /// present it is used as the launcher child, which then starts in milliseconds instead of
+    /// paying a second runtime start-up (`dotnet publish src/SeccompEbpf.Cli -r linux-x64
+    /// -p:PublishAot=true` and copy the binary under this name).
+    /// </summary>
+    public const string NativeLauncherFileName = "seccomp-ebpf-launcher";
+
+    /// <summary>
+    /// The NativeAOT launcher next to the CLI if there is one; otherwise re-executes the current
+    /// process's program (with its entry assembly when it runs under the dotnet host).
+    /// </summary>
     public static LauncherInvocation ForCurrentProcess()
     {
+        var native = Path.Combine(AppContext.BaseDirectory, NativeLauncherFileName);
+        if (File.Exists(native)) return new LauncherInvocation(native, []);
         var processPath = Environment.ProcessPath ?? throw new InvalidOperationException("cannot find the path of the running program");
         if (Path.GetFileNameWithoutExtension(processPath) == "dotnet")
         {
+#pragma warning disable IL3000 // only reached under the dotnet host, where assemblies have paths
             var assembly = System.Reflection.Assembly.GetEntryAssembly()?.Location;
+#pragma warning restore IL3000
             if (string.IsNullOrEmpty(assembly)) throw new InvalidOperationException("running under dotnet without an entry assembly path");
             return ForAssembly(assembly, processPath);
         }

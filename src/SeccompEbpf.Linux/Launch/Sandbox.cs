@@ -31,6 +31,7 @@ public static class Sandbox
     public static SandboxResult Run(SandboxRequest request)
     {
         using var log = request.LogPath is { } path ? DecisionLog.Open(path, request.Plan.SyscallName) : null;
+        using var forwarder = request.ForwardSignals ? new SignalForwarder() : null;
         var outcome = SandboxLauncher.Launch(request.Launcher, request.Plan, request.Command, request.Arguments, request.StandardOutputPath);
         if (outcome.Command is not { } command)
             return new SandboxResult(null, outcome.Error, outcome.ExitCode, 0, false);
@@ -39,7 +40,7 @@ public static class Sandbox
         {
             using var supervisor = command.Listener is { } listener ? new NotifySupervisor(listener, request.Plan.Decider, log) : null;
             supervisor?.Start();
-            using var forwarder = request.ForwardSignals ? new SignalForwarder(command) : null;
+            forwarder?.Attach(command);
             var execError = command.WaitForExec();
             var status = command.Wait();
             // Supervision ends with the command: descendants it left running keep the filter, and

@@ -22,6 +22,7 @@ namespace SeccompEbpf.Linux.Supervisor;
 /// </summary>
 internal static unsafe class ActionResponder
 {
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public static void Respond(SeccompListener listener, in SyscallNotification notification, SeccompAction action)
     {
         var response = new SeccompNotifRespRaw { Id = notification.Id };

@@ -37,6 +37,7 @@ public sealed unsafe class SeccompListener : IDisposable
     internal int NotifBytes => _notifBytes;
 
     /// <summary>Blocks for the next notification. Returns 0, or an errno (ENOENT: the caller went away; EINTR: retry).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal int TryReceive(byte* buffer)
     {
         new Span<byte>(buffer, _notifBytes).Clear();
@@ -44,6 +45,7 @@ public sealed unsafe class SeccompListener : IDisposable
     }
 
     /// <summary>Answers a notification. Returns 0 or an errno (ENOENT: the call is gone, e.g. interrupted by a signal).</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal int TrySend(SeccompNotifRespRaw* response) =>
         LibC.Ioctl(_fd, IoctlNotifSend, response) == 0 ? 0 : LibC.LastErrno;
 

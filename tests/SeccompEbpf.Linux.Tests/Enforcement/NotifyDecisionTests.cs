@@ -127,3 +127,25 @@ public sealed class NotifyDecisionTests
         Assert.Equal("ok 3 fail 0 errno 0\n", run.Output);
     }
 }
+
+/// <summary>The supervisor loop's life cycle on a real listener.</summary>
+[Collection(EnforcementCollection.Name)]
+public sealed class SupervisorLifecycleTests
+{
+    [Fact]
+    public void Stop_ends_a_loop_blocked_in_receive_after_the_sandbox_is_gone()
+    {
+        var probe = EnforcementEnvironment.Require();
+        var plan = new RunPlan(NotifyListFilter.Build(NativeArch.AuditArchValue, [NativeSyscalls.Getpid]), new CountingDecider(-1, 1), "test");
+        var outcome = SandboxLauncher.Launch(EnforcementEnvironment.Launcher, plan, probe, ["getpid", "3"], "/dev/null");
+        using var command = outcome.Command ?? throw new Xunit.Sdk.XunitException(outcome.Error);
+        var supervisor = new Linux.Supervisor.NotifySupervisor(command.Listener!, plan.Decider);
+        supervisor.Start();
+        Assert.Null(command.WaitForExec());
+        Assert.Equal(0, command.Wait().ShellCode);
+        Assert.True(supervisor.IsRunning); // blocked in SECCOMP_IOCTL_NOTIF_RECV
+        Assert.Equal(3, supervisor.Handled);
+        supervisor.Dispose();
+        Assert.False(supervisor.IsRunning);
+    }
+}

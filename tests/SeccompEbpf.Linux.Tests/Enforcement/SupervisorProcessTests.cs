@@ -60,22 +60,24 @@ public sealed class SupervisorProcessTests
         finally { File.Delete(output); }
     }
 
-    [Fact]
-    public void SIGTERM_to_the_wrapper_reaches_the_command()
+    [Theory]
+    [InlineData(Interop.LinuxConstants.SIGTERM, "TERM")]
+    [InlineData(Interop.LinuxConstants.SIGINT, "INT")] // no terminal here, so the wrapper forwards it
+    [InlineData(Interop.LinuxConstants.SIGHUP, "HUP")]
+    public void A_signal_to_the_wrapper_reaches_the_command(int signal, string name)
     {
         EnforcementEnvironment.Require();
         var output = Path.GetTempFileName();
         try
         {
             using var cli = StartCli(output, "--",
-                "/bin/sh", "-c", "trap 'echo got-term > \"$PROBE_OUT\"; exit 3' TERM; echo ready > \"$PROBE_OUT\"; while :; do sleep 0.05; done");
+                "/bin/sh", "-c", $"trap 'echo got-{name} > \"$PROBE_OUT\"; exit 3' {name}; echo ready > \"$PROBE_OUT\"; while :; do sleep 0.05; done");
             var ready = WaitForFile(output, t => t.Contains("ready"), TimeSpan.FromSeconds(30));
             Assert.Contains("ready", ready);
-            Thread.Sleep(200); // let the wrapper finish registering its signal handlers
-            Assert.Equal(0, Interop.LibC.Kill(cli.Id, Interop.LinuxConstants.SIGTERM));
-            Assert.True(cli.WaitForExit(TimeSpan.FromSeconds(30)), "the wrapper did not end after SIGTERM");
+            Assert.Equal(0, Interop.LibC.Kill(cli.Id, signal));
+            Assert.True(cli.WaitForExit(TimeSpan.FromSeconds(30)), $"the wrapper did not end after SIG{name}");
             Assert.Equal(3, cli.ExitCode);
-            Assert.Contains("got-term", File.ReadAllText(output));
+            Assert.Contains($"got-{name}", File.ReadAllText(output));
         }
         finally { File.Delete(output); }
     }

@@ -1,0 +1,30 @@
+using System.Diagnostics;
+
+namespace SeccompEbpf.Bench.Notify;
+
+/// <summary>Builds the C programs of bench/notify with gcc into a temporary directory.</summary>
+internal static class NativeTools
+{
+    public static string SourceDirectory
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SeccompEbpf.slnx"))) dir = dir.Parent;
+            return dir is null ? throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory)
+                : Path.Combine(dir.FullName, "bench", "notify");
+        }
+    }
+
+    /// <summary>Compiles bench/notify/NAME.c; returns the binary's path.</summary>
+    public static string Compile(string name, string outputDirectory, params string[] extraFlags)
+    {
+        var output = Path.Combine(outputDirectory, name);
+        var start = new ProcessStartInfo("gcc", ["-O2", .. extraFlags, "-o", output, Path.Combine(SourceDirectory, name + ".c")]) { RedirectStandardError = true };
+        using var gcc = Process.Start(start) ?? throw new InvalidOperationException("cannot start gcc");
+        var errors = gcc.StandardError.ReadToEnd();
+        gcc.WaitForExit();
+        if (gcc.ExitCode != 0) throw new InvalidOperationException($"gcc {name}.c failed:\n{errors}");
+        return output;
+    }
+}
