@@ -74,6 +74,8 @@ internal sealed partial class VerifierRun
         if (src.IsPointer && insn.AluOp == AluOp.Sub) Fail(VerifierRule.PointerArithmetic, $"R{d} tried to subtract a pointer from a scalar");
         if (insn.AluOp is not (AluOp.Add or AluOp.Sub))
             Fail(VerifierRule.PointerArithmetic, $"{opName} on a pointer ({ptr}) is not allowed: only += and -= of a scalar");
+        if (insn.AluOp == AluOp.Sub && ptr.Type == RegisterType.PtrToStack)
+            Fail(VerifierRule.PointerArithmetic, $"R{d} subtraction from the stack pointer is not allowed (as in the kernel): add a negative offset instead");
         switch (ptr.Type)
         {
             case RegisterType.PtrToMapValueOrNull or RegisterType.PtrToMemOrNull:

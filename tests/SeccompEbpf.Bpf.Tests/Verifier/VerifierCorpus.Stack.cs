@@ -25,8 +25,8 @@ internal static partial class VerifierCorpus
         yield return Reject("stack: corrupt spilled pointer unprivileged", R.SpillCorruption, Stx(MemSize.DW, R10, -8, R1), St(MemSize.B, R10, -8, 0), Mov(R0, 0), Exit()) with { Privileged = false };
         yield return Accept("stack: overwrite spilled pointer privileged", Stx(MemSize.DW, R10, -8, R1), St(MemSize.B, R10, -8, 0), Mov(R0, 0), Exit());
         yield return Reject("stack: spilled pointer overwritten then used", R.InvalidMemoryAccess, Stx(MemSize.DW, R10, -8, R1), St(MemSize.DW, R10, -8, 0), Ldx(MemSize.DW, R2, R10, -8), Ldx(MemSize.W, R0, R2, 0), Exit());
-        yield return Accept("stack: spill keeps constant", Mov(R1, 4), Stx(MemSize.DW, R10, -8, R1), Ldx(MemSize.DW, R2, R10, -8), MovR(R3, R10), AddR(R3, R2), Alu64(AluOp.Sub, R3, 12), St(MemSize.DW, R3, 0, 0), Mov(R0, 0), Exit());
-        yield return Accept("stack: zero bytes read as zero", St(MemSize.W, R10, -4, 0), Ldx(MemSize.W, R1, R10, -4), MovR(R2, R10), AddR(R2, R1), Alu64(AluOp.Sub, R2, 8), St(MemSize.DW, R2, 0, 1), Mov(R0, 0), Exit());
+        yield return Accept("stack: spill keeps constant", Mov(R1, 4), Stx(MemSize.DW, R10, -8, R1), Ldx(MemSize.DW, R2, R10, -8), MovR(R3, R10), AddR(R3, R2), Add(R3, -12), St(MemSize.DW, R3, 0, 0), Mov(R0, 0), Exit());
+        yield return Accept("stack: zero bytes read as zero", St(MemSize.W, R10, -4, 0), Ldx(MemSize.W, R1, R10, -4), MovR(R2, R10), AddR(R2, R1), Add(R2, -8), St(MemSize.DW, R2, 0, 1), Mov(R0, 0), Exit());
         yield return Reject("stack: variable offset access", R.StackVariableOffset, Call(7), And(R0, 7), MovR(R1, R10), Add(R1, -16), AddR(R1, R0), St(MemSize.B, R1, 0, 1), Mov(R0, 0), Exit());
         yield return Reject("stack: unprivileged pointer out of frame", R.PointerArithmetic, MovR(R1, R10), Add(R1, 8), Mov(R0, 0), Exit()) with { Privileged = false };
         yield return Accept("stack: privileged pointer out of frame not dereferenced", MovR(R1, R10), Add(R1, 8), Mov(R0, 0), Exit());
@@ -38,6 +38,8 @@ internal static partial class VerifierCorpus
         yield return Accept("stack: atomic fetch gives scalar", St(MemSize.W, R10, -4, 5), Mov(R0, 1), Atomic(MemSize.W, R10, -4, R0, AtomicOp.Add | AtomicOp.Fetch), Exit());
         yield return Accept("stack: cmpxchg", St(MemSize.DW, R10, -8, 5), Mov(R0, 5), Mov(R1, 6), Atomic(MemSize.DW, R10, -8, R1, AtomicOp.CmpXchg), Exit());
         yield return Reject("stack: fill with uninit part after partial spill overwrite", R.UninitStackRead, St(MemSize.W, R10, -16, 1), Ldx(MemSize.DW, R0, R10, -16), Exit());
+        yield return Reject("stack: subtraction from stack pointer", R.PointerArithmetic, MovR(R1, R10), Alu64(AluOp.Sub, R1, 8), St(MemSize.DW, R1, 0, 0), Mov(R0, 0), Exit());
+        yield return Reject("stack: partial spill of pointer", R.SpillCorruption, Stx(MemSize.W, R10, -8, R10), Mov(R0, 0), Exit());
         yield return Accept("stack: sign-extending load", St(MemSize.B, R10, -1, -1), new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.MemSx, MemSize.B), 0, 10, -1, 0), Exit());
     }
 }
