@@ -118,6 +118,7 @@ internal sealed partial class VerifierRun
     {
         long lo = p.Off + (p.HasFixedOffset ? 0 : p.Value.SMin);
         long hi = p.Off + (p.HasFixedOffset ? 0 : (long)Math.Min(p.Value.UMax, (ulong)MaxPointerOffset));
+        // The pointer must still address a byte of its object (hi is exclusive).
         long limitLo = 0, limitHi;
         switch (p.Type)
         {
@@ -126,7 +127,7 @@ internal sealed partial class VerifierRun
             case RegisterType.PtrToMem: limitHi = p.Size; break;
             default: return;
         }
-        if (lo < limitLo || hi > limitHi)
+        if (lo < limitLo || hi >= limitHi)
             Fail(VerifierRule.PointerArithmetic, $"pointer arithmetic makes {p} go out of range [{limitLo}, {limitHi}], prohibited for unprivileged loaders");
     }
 }
