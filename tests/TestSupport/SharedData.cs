@@ -8,7 +8,8 @@ public static class SharedData
 {
     public static string RepositoryRoot { get; } = FindRepositoryRoot();
 
-    public static string SharedRoot => Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
+    /// <summary>../shared next to the repository; from a git worktree (e.g. wt/NAME) the nearest ancestor's "shared".</summary>
+    public static string SharedRoot { get; } = FindSharedRoot();
 
     public static string ConformanceTests => Path.Combine(SharedRoot, "testdata", "bpf-conformance", "tests");
     public static string ConformanceNegative => Path.Combine(SharedRoot, "testdata", "bpf-conformance", "negative");
@@ -19,6 +20,14 @@ public static class SharedData
     {
         skipReason = $"shared test data not found at {path} (it lives in ../shared next to the repository; absent in a plain clone)";
         return Directory.Exists(path) ? path : null;
+    }
+
+    private static string FindSharedRoot()
+    {
+        for (var dir = Directory.GetParent(RepositoryRoot); dir is not null; dir = dir.Parent)
+            if (Directory.Exists(Path.Combine(dir.FullName, "shared", "testdata")))
+                return Path.Combine(dir.FullName, "shared");
+        return Path.GetFullPath(Path.Combine(RepositoryRoot, "..", "shared"));
     }
 
     private static string FindRepositoryRoot()
