@@ -85,12 +85,14 @@ internal static class StateComparer
     /// <summary>A one-to-one correspondence between ids of the old and the new state.</summary>
     private sealed class IdMap
     {
-        private readonly Dictionary<int, int> _forward = new();
-        private readonly Dictionary<int, int> _backward = new();
+        private Dictionary<int, int>? _forward;
+        private Dictionary<int, int>? _backward;
 
         public bool Match(int oldId, int curId)
         {
             if (oldId == 0 || curId == 0) return oldId == curId;
+            _forward ??= new Dictionary<int, int>();
+            _backward ??= new Dictionary<int, int>();
             if (_forward.TryGetValue(oldId, out var f)) return f == curId;
             if (_backward.TryGetValue(curId, out var b)) return b == oldId;
             _forward[oldId] = curId;

@@ -74,6 +74,8 @@ internal sealed partial class VerifierRun
         if (src.IsPointer && insn.AluOp == AluOp.Sub) Fail(VerifierRule.PointerArithmetic, $"R{d} tried to subtract a pointer from a scalar");
         if (insn.AluOp is not (AluOp.Add or AluOp.Sub))
             Fail(VerifierRule.PointerArithmetic, $"{opName} on a pointer ({ptr}) is not allowed: only += and -= of a scalar");
+        if (insn.AluOp == AluOp.Sub && ptr.Type == RegisterType.PtrToStack)
+            Fail(VerifierRule.PointerArithmetic, $"R{d} subtraction from the stack pointer is not allowed (as in the kernel): add a negative offset instead");
         switch (ptr.Type)
         {
             case RegisterType.PtrToMapValueOrNull or RegisterType.PtrToMemOrNull:
@@ -116,6 +118,7 @@ internal sealed partial class VerifierRun
     {
         long lo = p.Off + (p.HasFixedOffset ? 0 : p.Value.SMin);
         long hi = p.Off + (p.HasFixedOffset ? 0 : (long)Math.Min(p.Value.UMax, (ulong)MaxPointerOffset));
+        // The pointer must still address a byte of its object (hi is exclusive).
         long limitLo = 0, limitHi;
         switch (p.Type)
         {
@@ -124,7 +127,7 @@ internal sealed partial class VerifierRun
             case RegisterType.PtrToMem: limitHi = p.Size; break;
             default: return;
         }
-        if (lo < limitLo || hi > limitHi)
+        if (lo < limitLo || hi >= limitHi)
             Fail(VerifierRule.PointerArithmetic, $"pointer arithmetic makes {p} go out of range [{limitLo}, {limitHi}], prohibited for unprivileged loaders");
     }
 }

@@ -224,8 +224,8 @@ internal sealed partial class VerifierRun
             frame.Spills[slot] = null;
             frame.Stack.AsSpan(slot * 8, 8).Fill(StackByte.Misc);
         }
-        if (value.IsPointer && !_o.AllowPointerLeaks)
-            Fail(VerifierRule.PointerLeak, $"R{storedReg} partial store of a pointer would leak its address");
+        if (value.IsPointer)
+            Fail(VerifierRule.SpillCorruption, $"invalid size of register spill: R{storedReg} holds a pointer ({value}); spill it with an 8-byte store");
         var kind = value is { IsConst: true } && value.Value.ConstValue == 0 ? StackByte.Zero : StackByte.Misc;
         frame.Stack.AsSpan(FrameState.ByteIndex(at), size).Fill(kind);
     }

@@ -14,7 +14,9 @@ namespace SeccompEbpf.Bpf.Verifier;
 /// </summary>
 internal sealed partial class VerifierRun
 {
-    private const int MaxStatesPerInstruction = 128;
+    // Bounds on memory for stored states; past them states are not stored (only pruning is lost).
+    private const int MaxStatesPerInstruction = 4096;
+    private const int MaxStoredStates = 100_000;
     private const int MaxLogChars = 4 << 20;
 
     private readonly IReadOnlyList<Instruction> _prog;
@@ -90,7 +92,7 @@ internal sealed partial class VerifierRun
             _cur = path.State;
             _pc = path.Pc;
             _owner = path.Owner;
-            if (path.From >= 0) Log(1, $"from {path.From} to {_pc}: {_cur.RegistersText()}");
+            if (path.From >= 0 && _o.LogLevel >= 1) Log(1, $"from {path.From} to {_pc}: {_cur.RegistersText()}");
             RunPath();
             EndPath();
         }
@@ -160,7 +162,7 @@ internal sealed partial class VerifierRun
             else if (StateComparer.Covers(cp.State, _cur, exact: true))
                 Fail(VerifierRule.InfiniteLoop, $"infinite loop detected at instruction {_pc}: the state repeats without progress");
         }
-        if (list.Count >= MaxStatesPerInstruction) return false;
+        if (list.Count >= MaxStatesPerInstruction || _stored >= MaxStoredStates) return false;
         var stored = _cur.Clone();
         var regs = stored.Regs;
         for (int r = 0; r < 10; r++)

@@ -40,10 +40,14 @@ internal static class I
     public static Instruction[] P(params object[] parts)
     {
         var list = new List<Instruction>();
-        foreach (var p in parts)
+        void Add(object p)
+        {
             if (p is Instruction i) list.Add(i);
             else if (p is Instruction[] many) list.AddRange(many);
+            else if (p is object[] nested) foreach (var n in nested) Add(n);
             else throw new ArgumentException($"not an instruction: {p}");
+        }
+        foreach (var p in parts) Add(p);
         return list.ToArray();
     }
 }
