@@ -36,7 +36,7 @@ public sealed class ExampleRunner : IDisposable
     public BpfObject Object { get; }
     public SeccompEbpf.Bpf.Engine.BpfProgram Program { get; }
 
-    public Maps.BpfMap Map(string name) => Program.Maps[Object.FindMapIndex(name)];
+    public global::SeccompEbpf.Bpf.Maps.BpfMap Map(string name) => Program.Maps[Object.FindMapIndex(name)];
 
     /// <summary>Runs the filter and returns its action (r0 as u32); fails the test on a run-time error.</summary>
     public uint Run(int nr, uint arch = ArchX86_64, params ulong[] args)

@@ -77,7 +77,7 @@ public sealed class RunPassThroughTests
                 if uname > /dev/null 2>&1; then echo "uname ok"; else echo "uname denied"; fi
                 """);
             // uname goes to the supervisor, which refuses it; everything else stays in the kernel.
-            var decider = new FunctionDecider((n, _) => Model.SeccompAction.ErrnoAction(1));
+            var decider = new FunctionDecider((n, _) => global::SeccompEbpf.Model.SeccompAction.ErrnoAction(1));
             var run = SandboxTestRun.Start(decider, [NativeSyscalls.Uname], "/bin/sh", script, dir);
             Assert.Equal(0, run.Result.ExitCode);
             Assert.Equal("gamma\n3\ncopy script.sh words \nuname denied\n", run.Output);
