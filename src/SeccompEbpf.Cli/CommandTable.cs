@@ -6,5 +6,7 @@ public static class CommandTable
     public static readonly ICliCommand[] All =
     [
         new Commands.SimulateCommand(),
+        new Commands.CompileCommand(),
+        new Commands.InspectCommand(),
     ];
 }
