@@ -31,7 +31,9 @@ public sealed class CompileCommand : ICliCommand
           asm    bpf_asm source (seccomp-ebpf inspect and simulate read it back)
           pfc    the resolved policy as readable pseudo code (what the filter means)
           json   instructions and what was resolved (arches, unknown names, counts)
-        ebpf-object is not available yet.
+          ebpf   the same policy as an eBPF seccomp program, raw 8-byte instructions
+                 (r1 = struct seccomp_data *, action in r0; needs --output)
+        ebpf-object (an ELF object) is not available yet.
 
         Options:
           --arch ARCH     filter exactly these ABIs instead of the profile's (repeatable):
@@ -58,11 +60,11 @@ public sealed class CompileCommand : ICliCommand
         var badArch = cli.Option("--bad-arch", "kill-thread");
         cli.RejectUnknown();
         if (cli.Positional.Count != 1) throw new CliUsageException("give exactly one PROFILE.json");
-        if (format is not ("raw" or "c" or "asm" or "pfc" or "json"))
+        if (format is not ("raw" or "c" or "asm" or "pfc" or "json" or "ebpf"))
             throw new CliUsageException(format == "ebpf-object"
                 ? "--format ebpf-object is not implemented yet"
-                : $"unknown --format '{format}' (raw, c, asm, pfc, json)");
-        if (format == "raw" && output is null) throw new CliUsageException("--format raw writes binary: give --output FILE");
+                : $"unknown --format '{format}' (raw, c, asm, pfc, json, ebpf)");
+        if (format is "raw" or "ebpf" && output is null) throw new CliUsageException($"--format {format} writes binary: give --output FILE");
 
         var target = BuildTarget(arches, native, caps, kernel, badArch);
         var parsed = ProfileParser.ParseFile(cli.Positional[0]);
@@ -71,6 +73,18 @@ public sealed class CompileCommand : ICliCommand
 
         var resolved = PolicyResolver.Resolve(parsed.Profile!, target);
         foreach (var d in resolved.Diagnostics) stderr.WriteLine($"{cli.Positional[0]}: {d}");
+        if (format == "ebpf")
+        {
+            var ebpf = EbpfPolicyCompiler.Compile(resolved.Plan);
+            if (!ebpf.IsOk)
+            {
+                stderr.WriteLine($"seccomp-ebpf compile: {ebpf.Error}");
+                return ExitCodes.Rejected;
+            }
+            File.WriteAllBytes(output!, Bpf.Isa.InstructionCodec.EncodeProgram(ebpf.Value));
+            stderr.WriteLine($"wrote {ebpf.Value.Length} eBPF instructions to {output}");
+            return ExitCodes.Ok;
+        }
         var compiled = ClassicPolicyCompiler.Compile(resolved.Plan);
         if (!compiled.IsOk)
         {
