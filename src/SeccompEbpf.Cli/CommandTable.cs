@@ -12,5 +12,7 @@ public static class CommandTable
         new Commands.SimulateCommand(),
         new Commands.CbpfCommand(),
         new Commands.ObjdumpCommand(),
+        new Commands.CompileCommand(),
+        new Commands.InspectCommand(),
     ];
 }

@@ -7,7 +7,8 @@ namespace SeccompEbpf.Policy.Compiler;
 /// Lays a filter DAG out as a cBPF instruction array. The order is a reverse post-order in which
 /// a jump's false branch follows it where possible (so it falls through). Conditional jumps reach
 /// at most 255 instructions ahead; a farther target gets a trampoline (an unconditional ja, whose
-/// reach is 32 bits) placed right after the jump, or shares one already within reach.
+/// reach is 32 bits) placed right after the jump, or shares one already within reach. A far
+/// return is copied instead of jumped to: the copy costs one instruction, a ja plus the return two.
 /// </summary>
 internal static class ClassicLayout
 {
@@ -92,7 +93,10 @@ internal static class ClassicLayout
             var slot = slots[i];
             if (slot.IsTrampoline)
             {
-                program[i] = ClassicInstruction.Stmt(Ja, (uint)(position[slot.JaTarget] - i - 1));
+                var target = g[slot.JaTarget];
+                program[i] = target.Kind == FilterNodeKind.Return
+                    ? ClassicInstruction.Stmt(RetK, target.K)
+                    : ClassicInstruction.Stmt(Ja, (uint)(position[slot.JaTarget] - i - 1));
                 continue;
             }
             var n = g[slot.Node];

@@ -5,6 +5,13 @@ namespace SeccompEbpf.Policy.Compiler;
 /// <summary>A run of syscall numbers [Low, High] that all go to one node; Weight is how many real syscalls it holds.</summary>
 internal readonly record struct NrRange(uint Low, uint High, int Target, double Weight);
 
+/// <summary>A search tree over syscall numbers: a leaf names a target; a split sends numbers &gt;= Low right.</summary>
+internal abstract record DispatchTree
+{
+    public sealed record Leaf(int Target) : DispatchTree;
+    public sealed record Split(uint Low, DispatchTree AtLeast, DispatchTree Below) : DispatchTree;
+}
+
 /// <summary>
 /// Dispatch on the syscall number (already in A) as a search tree over ranges: consecutive numbers
 /// with the same code form one range, and the tree minimises the expected number of comparisons
@@ -20,10 +27,22 @@ internal static class SyscallDispatch
     /// <param name="breakpoints">numbers where <paramref name="otherwise"/> may change its answer.</param>
     /// <param name="realNumbers">the ABI's real system calls (for the weights).</param>
     public static int Emit(FilterGraph g, IReadOnlyDictionary<uint, int> targets, Func<uint, int> otherwise,
+        IReadOnlyList<uint> breakpoints, IReadOnlyCollection<uint> realNumbers) =>
+        EmitTree(g, Plan(targets, otherwise, breakpoints, realNumbers));
+
+    private static int EmitTree(FilterGraph g, DispatchTree tree) => tree switch
+    {
+        DispatchTree.Leaf leaf => leaf.Target,
+        DispatchTree.Split split => g.Jump(JgeK, split.Low, EmitTree(g, split.AtLeast), EmitTree(g, split.Below)),
+        _ => throw new ArgumentOutOfRangeException(nameof(tree)),
+    };
+
+    /// <summary>The search tree, independent of the instruction set (used by the cBPF and eBPF compilers).</summary>
+    public static DispatchTree Plan(IReadOnlyDictionary<uint, int> targets, Func<uint, int> otherwise,
         IReadOnlyList<uint> breakpoints, IReadOnlyCollection<uint> realNumbers)
     {
         var ranges = BuildRanges(targets, otherwise, breakpoints, realNumbers);
-        return ranges.Count <= ExactLimit ? EmitOptimal(g, ranges) : EmitBalanced(g, ranges, 0, ranges.Count - 1);
+        return ranges.Count <= ExactLimit ? PlanOptimal(ranges) : PlanBalanced(ranges, 0, ranges.Count - 1);
     }
 
     /// <summary>
@@ -77,7 +96,7 @@ internal static class SyscallDispatch
     }
 
     /// <summary>Optimal alphabetic tree: cost(i,j) = W(i,j) + min over split s of cost(i,s-1) + cost(s,j).</summary>
-    private static int EmitOptimal(FilterGraph g, List<NrRange> ranges)
+    private static DispatchTree PlanOptimal(List<NrRange> ranges)
     {
         int n = ranges.Count;
         var prefix = new double[n + 1];
@@ -98,15 +117,15 @@ internal static class SyscallDispatch
                 cost[i, j] = best + prefix[j + 1] - prefix[i];
                 split[i, j] = bestS;
             }
-        int Build(int i, int j) => i == j
-            ? ranges[i].Target
-            : g.Jump(JgeK, ranges[split[i, j]].Low, Build(split[i, j], j), Build(i, split[i, j] - 1));
+        DispatchTree Build(int i, int j) => i == j
+            ? new DispatchTree.Leaf(ranges[i].Target)
+            : new DispatchTree.Split(ranges[split[i, j]].Low, Build(split[i, j], j), Build(i, split[i, j] - 1));
         return Build(0, n - 1);
     }
 
-    private static int EmitBalanced(FilterGraph g, List<NrRange> ranges, int i, int j)
+    private static DispatchTree PlanBalanced(List<NrRange> ranges, int i, int j)
     {
-        if (i == j) return ranges[i].Target;
+        if (i == j) return new DispatchTree.Leaf(ranges[i].Target);
         double total = 0, left = 0;
         for (int k = i; k <= j; k++) total += ranges[k].Weight;
         int s = i + 1;
@@ -115,6 +134,6 @@ internal static class SyscallDispatch
             left += ranges[s - 1].Weight;
             if (left + ranges[s].Weight / 2 >= total / 2) break;
         }
-        return g.Jump(JgeK, ranges[s].Low, EmitBalanced(g, ranges, s, j), EmitBalanced(g, ranges, i, s - 1));
+        return new DispatchTree.Split(ranges[s].Low, PlanBalanced(ranges, s, j), PlanBalanced(ranges, i, s - 1));
     }
 }
