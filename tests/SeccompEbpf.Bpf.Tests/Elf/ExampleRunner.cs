@@ -15,7 +15,7 @@ public sealed class ExampleRunner : IDisposable
     public const uint ArchAarch64 = 0xc00000b7;
 
     private readonly IBpfExecutable _executable;
-    private readonly BpfRunContext _context = new();
+    private readonly BpfRunContext _context;
 
     public ExampleRunner(BpfObject obj, EngineKind engine, HelperTable? helpers = null, object? environment = null)
     {
@@ -30,7 +30,7 @@ public sealed class ExampleRunner : IDisposable
         var executable = available.Value.Prepare(Program);
         Assert.True(executable.IsOk, executable.Error?.ToString());
         _executable = executable.Value;
-        _context.Environment = environment;
+        _context = new BpfRunContext { Environment = environment };
     }
 
     public BpfObject Object { get; }
