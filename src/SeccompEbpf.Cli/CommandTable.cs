@@ -5,6 +5,9 @@ public static class CommandTable
 {
     public static readonly ICliCommand[] All =
     [
+        new Commands.AsmCommand(),
+        new Commands.DisasmCommand(),
+        new Commands.ExecCommand(),
         new Commands.ObjdumpCommand(),
     ];
 }

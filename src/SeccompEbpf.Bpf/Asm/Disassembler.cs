@@ -32,7 +32,9 @@ public static class Disassembler
             if (targets.Count > 0 && InstructionFormatter.HasCodeTarget(insn, out var relative) && targets.Contains((int)(i + 1 + relative)))
                 label = LabelName((int)(i + 1 + relative));
             var text = InstructionFormatter.Format(insn, next, syntax, label, asmOptions);
-            bool wide = insn.IsLoadImm64 && !text.StartsWith(".raw");
+            bool invalid = text.StartsWith(".raw");
+            if (invalid && options.ExplainInvalid) text += $"  # invalid: {InstructionValidator.Check(insn, next)}";
+            bool wide = insn.IsLoadImm64 && !invalid;
             yield return options.Listing ? Listing(i, wide ? [insn, next!.Value] : [insn], text) : text;
             if (wide) i++;
         }

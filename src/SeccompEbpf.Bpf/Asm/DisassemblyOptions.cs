@@ -14,6 +14,9 @@ public sealed record DisassemblyOptions
     /// <summary>Prefix each line with its slot index and bytes, like <c>llvm-objdump -d</c> (the assembler skips them).</summary>
     public bool Listing { get; init; }
 
+    /// <summary>Follow each <c>.raw</c> line (an invalid slot) with a comment saying what is wrong with it.</summary>
+    public bool ExplainInvalid { get; init; } = true;
+
     /// <summary>Helper names to print for <c>call ID</c>.</summary>
     public IReadOnlyDictionary<string, int>? HelperIds { get; init; }
 }

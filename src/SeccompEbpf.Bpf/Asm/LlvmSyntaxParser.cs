@@ -284,7 +284,8 @@ internal sealed class LlvmSyntaxParser(AssemblerOptions options) : ISyntaxParser
 
     /// <summary>
     /// <c>call 1</c> (helper id), <c>call NAME</c> (a helper from the table, otherwise a local
-    /// function label), <c>call pc+3</c> (local, relative), <c>call kfunc 12</c> (kernel function BTF id).
+    /// function label), <c>call NAME#1</c> (verifier log: helper 1), <c>call pc+3</c> (local,
+    /// relative), <c>call kfunc 12</c> (kernel function BTF id).
     /// </summary>
     private AsmStatement Call(TokenCursor c)
     {
@@ -298,6 +299,13 @@ internal sealed class LlvmSyntaxParser(AssemblerOptions options) : ISyntaxParser
         {
             c.Next();
             return new AsmStatement(new Instruction(Opcodes.Call, 0, CallSource.Kfunc, 0, c.ExpectImm32("a kernel function BTF id")));
+        }
+        if (t.Kind == AsmTokenKind.Identifier && c.Peek(1).Is("#"))
+        {
+            // Verifier log: "call bpf_map_lookup_elem#1" — the number is authoritative.
+            c.Next();
+            c.Next();
+            return new AsmStatement(new Instruction(Opcodes.Call, 0, CallSource.Helper, 0, c.ExpectImm32("a helper id after '#'")));
         }
         if (t.Kind == AsmTokenKind.Identifier && !(options.HelperIds?.ContainsKey(t.Text) ?? false))
         {

@@ -4,9 +4,9 @@ namespace SeccompEbpf.Bpf.Engine;
 
 /// <summary>
 /// Structural checks every engine makes before running a program (the verifier goes much further):
-/// jump and call targets inside the program and never into the second slot of an lddw, lddw
-/// pseudo forms that name existing maps, helpers that exist, no legacy packet loads, and a last
-/// instruction that cannot fall off the end.
+/// the encoding of every slot (<see cref="InstructionValidator"/>), jump and call targets inside the program and never into the second slot of an lddw, lddw
+/// pseudo forms that name existing maps, helpers that exist, no legacy packet loads, a last
+/// instruction that cannot fall off the end, and no register read before it is written.
 /// </summary>
 public static class ProgramChecks
 {
@@ -15,6 +15,9 @@ public static class ProgramChecks
         var code = program.Instructions;
         int n = code.Length;
         if (n == 0) return new BpfError("the program has no instructions");
+        // Encoding first (opcodes, registers, unused fields), so that what follows can trust the fields.
+        foreach (var encodingError in InstructionValidator.FindErrors(code))
+            return encodingError;
 
         var secondSlot = new bool[n];
         for (int i = 0; i < n; i++)
@@ -41,7 +44,7 @@ public static class ProgramChecks
         bool lastIsLddwTail = secondSlot[n - 1];
         if (lastIsLddwTail || !(last.IsExit || last.Opcode is Opcodes.Ja or Opcodes.Ja32))
             return BpfError.At(n - 1, "the last instruction is not exit or an unconditional jump: the program could fall off the end");
-        return null;
+        return RegisterInitializationCheck.Validate(program, secondSlot);
     }
 
     private static BpfError? CheckRegisters(Instruction insn, int i)

@@ -8,7 +8,8 @@ public static class TraceHelpers
 {
     public static readonly HelperDefinition TracePrintk = new(
         new(HelperIds.TracePrintk, "trace_printk", HelperReturn.Integer,
-            HelperArg.PtrToMem, HelperArg.ConstSize, HelperArg.Anything, HelperArg.Anything, HelperArg.Anything),
+            // As in the kernel only the format is declared; r3..r5 are read as they are (the verifier does not require them).
+            HelperArg.PtrToMem, HelperArg.ConstSize),
         (ctx, format, size, a1, a2, a3) =>
         {
             if (!TryRead(ctx, format, size, "format (r1)", out var fmt)) return 0;
