@@ -37,7 +37,7 @@ public sealed class ExampleRunner : IDisposable
     public BpfObjectInstance Instance { get; }
     public SeccompEbpf.Bpf.Engine.BpfProgram Program { get; }
 
-    public Maps.BpfMap Map(string name) => Instance.Map(name) ?? throw new InvalidOperationException($"no map {name}");
+    public SeccompEbpf.Bpf.Maps.BpfMap Map(string name) => Instance.Map(name) ?? throw new InvalidOperationException($"no map {name}");
 
     /// <summary>Runs the filter and returns its action (r0 as u32); fails the test on a run-time error.</summary>
     public uint Run(int nr, uint arch = ArchX86_64, params ulong[] args)
