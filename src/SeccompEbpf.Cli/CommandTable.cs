@@ -7,5 +7,6 @@ public static class CommandTable
     [
         new Commands.AsmCommand(),
         new Commands.DisasmCommand(),
+        new Commands.VerifyCommand(),
     ];
 }
