@@ -1,1 +1,21 @@
-namespace SeccompEbpf.Bench; public static class Program { public static int Main(string[] args) { System.Console.Error.WriteLine("no benchmarks yet"); return 2; } }
+namespace SeccompEbpf.Bench;
+
+/// <summary>Benchmark modes: `dotnet run -c Release --project bench/SeccompEbpf.Bench -- MODE`.</summary>
+public static class Program
+{
+    private static readonly Dictionary<string, (string Summary, Func<string[], int> Run)> Modes = new()
+    {
+        ["interpreter"] = ("ns per run and per instruction of the interpreter on loop, memory and empty programs", InterpreterBenchmark.Run),
+    };
+
+    public static int Main(string[] args)
+    {
+        if (args.Length == 0 || !Modes.TryGetValue(args[0], out var mode))
+        {
+            Console.Error.WriteLine("usage: SeccompEbpf.Bench MODE [options]");
+            foreach (var (name, (summary, _)) in Modes) Console.Error.WriteLine($"  {name,-14} {summary}");
+            return 2;
+        }
+        return mode.Run(args[1..]);
+    }
+}

@@ -7,6 +7,7 @@ public static class CommandTable
     [
         new Commands.AsmCommand(),
         new Commands.DisasmCommand(),
+        new Commands.ExecCommand(),
         new Commands.VerifyCommand(),
     ];
 }

@@ -31,6 +31,12 @@ public enum HelperArg
     PtrToStackOrNull,
     /// <summary>Memory handed out by a helper (ring buffer reservation).</summary>
     PtrToAllocMem,
+    /// <summary>Pointer to value_size writable bytes, which the helper fills (map_pop_elem, map_peek_elem).</summary>
+    PtrToUninitMapValue,
+    /// <summary>Pointer to value_size readable bytes, or NULL (task_storage_get's initial value).</summary>
+    PtrToMapValueOrNull,
+    /// <summary>Size of memory a helper allocates (ringbuf_reserve), a known constant; 0 gives NULL.</summary>
+    ConstAllocSizeOrZero,
 }
 
 /// <summary>Return kinds, after the kernel's <c>enum bpf_return_type</c>.</summary>
