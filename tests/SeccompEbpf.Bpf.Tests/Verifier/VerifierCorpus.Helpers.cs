@@ -13,7 +13,7 @@ internal static partial class VerifierCorpus
     {
         yield return Accept("helper: no-argument helper", Call(5), Exit());
         yield return Reject("helper: unknown helper id", R.UnknownHelper, Call(4242), Exit());
-        yield return Reject("helper: no helpers at all", R.UnknownHelper, Call(5), Exit()) with { Configure = o => o with { Helpers = new Dictionary<int, Helpers.HelperPrototype>() } };
+        yield return Reject("helper: no helpers at all", R.UnknownHelper, Call(5), Exit()) with { Configure = o => o with { Helpers = new Dictionary<int, global::SeccompEbpf.Bpf.Helpers.HelperPrototype>() } };
         yield return Reject("helper: R1 clobbered after call", R.UninitRegister, Call(5), MovR(R0, R1), Exit());
         yield return Reject("helper: R5 clobbered after call", R.UninitRegister, Mov(R5, 1), Call(5), MovR(R0, R5), Exit());
         yield return Accept("helper: R6 preserved across call", Mov(R6, 1), Call(5), MovR(R0, R6), Exit());
@@ -37,8 +37,8 @@ internal static partial class VerifierCorpus
         yield return Reject("helper: ringbuf submit unchecked", R.HelperArgument, Reserve(16), MovR(R1, R0), Mov(R2, 0), Call(132), Mov(R0, 0), Exit());
         yield return Reject("helper: ringbuf reserve non-constant size", R.HelperArgument, Call(7), And(R0, 15), Add(R0, 1), MovR(R2, R0), LdMap(R1, 3), Mov(R3, 0), Call(131), Mov(R0, 0), Exit());
         yield return Reject("helper: ringbuf reserve on hash map", R.HelperArgument, LdMap(R1, 0), Mov(R2, 8), Mov(R3, 0), Call(131), Mov(R0, 0), Exit());
-        yield return Accept("helper: task storage with NULL task", LdMap(R1, 0), Mov(R2, 0), Mov(R3, 0), Mov(R4, 0), Call(156), Mov(R0, 0), Exit()) with { Configure = o => o with { Maps = new Dictionary<int, Maps.MapSpec> { [0] = new("ts", Maps.MapType.TaskStorage, 4, 8, 0) } } };
-        yield return Reject("helper: task storage with task pointer", R.HelperArgument, LdMap(R1, 0), MovR(R2, R10), Mov(R3, 0), Mov(R4, 0), Call(156), Mov(R0, 0), Exit()) with { Configure = o => o with { Maps = new Dictionary<int, Maps.MapSpec> { [0] = new("ts", Maps.MapType.TaskStorage, 4, 8, 0) } } };
+        yield return Accept("helper: task storage with NULL task", LdMap(R1, 0), Mov(R2, 0), Mov(R3, 0), Mov(R4, 0), Call(156), Mov(R0, 0), Exit()) with { Configure = o => o with { Maps = new Dictionary<int, global::SeccompEbpf.Bpf.Maps.MapSpec> { [0] = new("ts", global::SeccompEbpf.Bpf.Maps.MapType.TaskStorage, 4, 8, 0) } } };
+        yield return Reject("helper: task storage with task pointer", R.HelperArgument, LdMap(R1, 0), MovR(R2, R10), Mov(R3, 0), Mov(R4, 0), Call(156), Mov(R0, 0), Exit()) with { Configure = o => o with { Maps = new Dictionary<int, global::SeccompEbpf.Bpf.Maps.MapSpec> { [0] = new("ts", global::SeccompEbpf.Bpf.Maps.MapType.TaskStorage, 4, 8, 0) } } };
         yield return Reject("helper: task storage on hash map", R.HelperArgument, LdMap(R1, 0), Mov(R2, 0), Mov(R3, 0), Mov(R4, 0), Call(156), Mov(R0, 0), Exit());
         yield return Reject("helper: callback helper unsupported", R.Unsupported, LdMap(R1, 0), Mov(R2, 0), Mov(R3, 0), Mov(R4, 0), Call(164), Mov(R0, 0), Exit());
         yield return Reject("helper: flags pointer leak unprivileged", R.HelperArgument, St(MemSize.W, R10, -4, 0), St(MemSize.DW, R10, -16, 0), MovR(R2, R10), Add(R2, -4), MovR(R3, R10), Add(R3, -16), MovR(R4, R10), LdMap(R1, 0), Call(2), Exit()) with { Privileged = false };
