@@ -12,7 +12,7 @@ public sealed record SeccompCredentials(bool CapSysAdmin, UserNamespaceId UserNa
 /// per thread in Linux; fork gives the child the same chain object (and so the same eBPF maps),
 /// exec keeps it, and nothing removes a filter.
 /// </summary>
-public sealed class SeccompThread
+public sealed class SeccompThread : Bpf.Engine.IProcessEnvironment
 {
     internal SeccompThread(SeccompProcess process, int tid, FilterChain? chain, bool noNewPrivs, SeccompCredentials credentials)
     {
@@ -44,6 +44,9 @@ public sealed class SeccompThread
 
     /// <summary>execve(): the filters stay; the other threads of the process end.</summary>
     public void Exec() => Process.KeepOnly(this);
+
+    /// <summary>Per-process eBPF storage is keyed by the thread-group leader, i.e. the process.</summary>
+    ulong Bpf.Engine.IProcessEnvironment.CurrentProcessKey => (ulong)Process.Pid;
 
     public override string ToString() => $"thread {Tid} of process {Process.Pid}";
 }
