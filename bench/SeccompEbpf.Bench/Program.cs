@@ -6,6 +6,7 @@ public static class Program
     private static readonly Dictionary<string, (string Summary, Func<string[], int> Run)> Modes = new()
     {
         ["interpreter"] = ("ns per run and per instruction of the interpreter on loop, memory and empty programs", InterpreterBenchmark.Run),
+        ["classic"] = ("ns per call of a 245-syscall linear deny list: classic interpreter vs translated eBPF", ClassicBenchmark.Run),
     };
 
     public static int Main(string[] args)
