@@ -95,4 +95,15 @@ public sealed class AsmDisasmTests
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Matches(@"(?m)^\s*5:.*95 00 00 00 00 00 00 00", r.Stdout);
     }
+
+    [Fact]
+    public void Disasm_of_less_than_one_instruction_does_not_point_at_instruction_minus_1()
+    {
+        using var dir = new TempDir();
+        var r = Cli.Run("disasm", dir.Write("seven.bin", new byte[] { 0x95, 0, 0, 0, 0, 0, 0 }));
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Contains("seven.bin", r.Stderr);
+        Assert.Contains("7 bytes", r.Stderr);
+        Assert.DoesNotContain("-1", r.Stderr);
+    }
 }
