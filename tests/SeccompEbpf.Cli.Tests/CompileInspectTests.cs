@@ -123,4 +123,22 @@ public sealed class CompileInspectTests
         Assert.Equal(ExitCodes.BadInput, r.ExitCode);
         Assert.Contains("garbage.txt", r.Stderr);
     }
+
+    [Fact]
+    public void Ebpf_format_runs_under_exec_with_a_seccomp_data_context()
+    {
+        using var dir = new TempDir();
+        var program = dir.File("docker.ebpf.bin");
+        var c = Cli.Run("compile", DockerProfile(), "--format", "ebpf", "--output", program, "--kernel", "6.8");
+        Assert.True(c.ExitCode == 0, c.ToString());
+
+        // struct seccomp_data: nr, arch (AUDIT_ARCH_X86_64 = 0xc000003e), instruction_pointer, args[6].
+        static string Context(int nr) => $"{nr:x2} 00 00 00 3e 00 00 c0 " + string.Join(' ', Enumerable.Repeat("00", 56));
+        var read = Cli.Run("exec", program, "--ctx", Context(0));
+        Assert.True(read.ExitCode == 0, read.ToString());
+        Assert.Contains("r0 = 0x7fff0000 ", read.Stdout); // SECCOMP_RET_ALLOW
+        var reboot = Cli.Run("exec", program, "--ctx", Context(169));
+        Assert.True(reboot.ExitCode == 0, reboot.ToString());
+        Assert.Contains("r0 = 0x50001 ", reboot.Stdout); // SECCOMP_RET_ERRNO | EPERM
+    }
 }
