@@ -1,0 +1,21 @@
+namespace SeccompEbpf.Bpf.Engine.Jit;
+
+/// <summary>
+/// How the JIT compiles a program. The safety policy: a program is always run with every memory
+/// access checked against the run's regions (exactly as the interpreter checks it), except the
+/// accesses a verifier has proved to be in bounds and listed in <see cref="ProvenSafeAccesses"/>.
+/// Unverified programs are therefore accepted and run fully checked; they are never refused.
+/// </summary>
+public sealed record JitOptions
+{
+    public static JitOptions Default { get; } = new();
+
+    /// <summary>
+    /// Instruction indices of loads, stores and atomics whose address a verifier proved to lie
+    /// inside memory the program may touch (with the right access kind). Their run-time check is
+    /// dropped. Null or empty: everything is checked.
+    /// </summary>
+    public IReadOnlySet<int>? ProvenSafeAccesses { get; init; }
+
+    public bool IsProvenSafe(int instructionIndex) => ProvenSafeAccesses?.Contains(instructionIndex) == true;
+}
