@@ -25,12 +25,12 @@ internal sealed class BlockLayout
     /// <summary>Instruction indices where a function may be entered: 0, local-call targets, lddw src=func targets.</summary>
     public int[] Entries { get; }
 
-    public static BlockLayout Of(Instruction[] code)
+    public static BlockLayout Of(Instruction[] code, IEnumerable<int>? additionalEntries = null)
     {
         int n = code.Length;
         var leaders = new bool[n + 1];
         var second = new bool[n + 1];
-        var entries = new SortedSet<int> { 0 };
+        var entries = new SortedSet<int>(additionalEntries ?? []) { 0 };
         leaders[0] = true;
         for (int i = 0; i < n; i++)
         {

@@ -140,7 +140,7 @@ internal sealed partial class JitCompiler
         _il.Emit(OpCodes.Ldloc, _address);
         _il.Emit(OpCodes.Ldc_I8, (long)size);
         _il.Emit(write ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0);
-        _il.Emit(OpCodes.Callvirt, Method(typeof(BpfRunContext), nameof(BpfRunContext.CanAccess)));
+        _il.Emit(OpCodes.Call, Method(typeof(JitRuntime), nameof(JitRuntime.CanAccess)));
         _il.Emit(OpCodes.Brfalse, fault);
         _il.MarkLabel(ok);
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Reflection;
 using System.Reflection.Emit;
 using SeccompEbpf.Bpf.Helpers;
@@ -38,7 +39,7 @@ internal sealed partial class JitCompiler
     {
         _program = program;
         _code = program.Instructions;
-        _layout = BlockLayout.Of(_code);
+        _layout = BlockLayout.Of(_code, options.AdditionalEntryPoints?.Where(e => (uint)e < (uint)_code.Length));
         _options = options;
         _method = new DynamicMethod($"bpf_{program.Name}", typeof(ulong),
             [typeof(JitCode), typeof(BpfRunContext), typeof(ulong*), typeof(JitRunState*), typeof(int), typeof(int)],
@@ -262,19 +263,26 @@ internal sealed partial class JitCompiler
         _il.Emit(OpCodes.Brtrue, _returnZero);
     }
 
-    private static FieldInfo Field(Type type, string name) =>
-        type.GetField(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static)
-        ?? throw new MissingFieldException(type.Name, name);
+    // Reflection lookups are cached: compile cost matters for supervisors that load many filters.
+    private static readonly ConcurrentDictionary<(Type, string, Type?), MemberInfo> s_members = new();
 
-    private static MethodInfo Method(Type type, string name, params Type[] parameters) =>
-        (parameters.Length == 0
-            ? type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static)
-            : type.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static, parameters))
-        ?? throw new MissingMethodException(type.Name, name);
+    private static FieldInfo Field(Type type, string name) =>
+        (FieldInfo)s_members.GetOrAdd((type, "F:" + name, null), key =>
+            key.Item1.GetField(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static)
+            ?? throw new MissingFieldException(type.Name, name));
+
+    private static MethodInfo Method(Type type, string name, Type? parameter = null) =>
+        (MethodInfo)s_members.GetOrAdd((type, "M:" + name, parameter), key =>
+            (parameter is null
+                ? key.Item1.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static)
+                : key.Item1.GetMethod(name, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.Static, [parameter]))
+            ?? throw new MissingMethodException(type.Name, name));
 
     private static MethodInfo Getter(Type type, string name) =>
-        type.GetProperty(name)?.GetMethod ?? throw new MissingMethodException(type.Name, "get_" + name);
+        (MethodInfo)s_members.GetOrAdd((type, "G:" + name, null), _ =>
+            type.GetProperty(name)?.GetMethod ?? throw new MissingMethodException(type.Name, "get_" + name));
 
     private static MethodInfo Setter(Type type, string name) =>
-        type.GetProperty(name)?.SetMethod ?? throw new MissingMethodException(type.Name, "set_" + name);
+        (MethodInfo)s_members.GetOrAdd((type, "S:" + name, null), _ =>
+            type.GetProperty(name)?.SetMethod ?? throw new MissingMethodException(type.Name, "set_" + name));
 }

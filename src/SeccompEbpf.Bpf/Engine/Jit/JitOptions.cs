@@ -17,5 +17,13 @@ public sealed record JitOptions
     /// </summary>
     public IReadOnlySet<int>? ProvenSafeAccesses { get; init; }
 
+    /// <summary>
+    /// Instruction indices, besides 0 and the functions the program names, where the compiled code
+    /// may be entered with <see cref="JittedProgram.RunFrom"/>. Lets a tool compile many small
+    /// programs placed one after another as one method (the differential test does, to keep
+    /// compile cost down).
+    /// </summary>
+    public IReadOnlyCollection<int>? AdditionalEntryPoints { get; init; }
+
     public bool IsProvenSafe(int instructionIndex) => ProvenSafeAccesses?.Contains(instructionIndex) == true;
 }

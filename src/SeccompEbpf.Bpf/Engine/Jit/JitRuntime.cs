@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace SeccompEbpf.Bpf.Engine.Jit;
 
 /// <summary>
@@ -7,6 +9,10 @@ namespace SeccompEbpf.Bpf.Engine.Jit;
 /// </summary>
 public static unsafe class JitRuntime
 {
+    /// <summary>The check for anything but the stack (which compiled code checks inline); not inlined, to keep compiled methods small.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool CanAccess(BpfRunContext context, ulong address, ulong size, bool write) => context.CanAccess(address, size, write);
+
     public static void AccessFault(BpfRunContext context, JitRunState* run, int pc, ulong address, int size, bool write, long executed)
     {
         run->Executed = executed;

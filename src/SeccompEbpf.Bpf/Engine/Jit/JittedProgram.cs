@@ -18,8 +18,13 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
     /// <summary>Time spent validating, generating IL and creating the delegate (native code is produced on the first run).</summary>
     public TimeSpan CompileTime { get; }
 
-    public BpfRunResult Run(BpfRunContext context, in BpfRunArgs args)
+    public BpfRunResult Run(BpfRunContext context, in BpfRunArgs args) => RunFrom(context, args, 0);
+
+    /// <summary>Runs from <paramref name="entry"/>, which must be 0, a function, or one of <see cref="JitOptions.AdditionalEntryPoints"/>.</summary>
+    public BpfRunResult RunFrom(BpfRunContext context, in BpfRunArgs args, int entry)
     {
+        if (entry != 0 && !Code.IsEntry(entry))
+            return BpfRunResult.Failure(BpfError.At(entry, "not an entry point of the compiled code"), 0);
         context.BeginRun(Program, args);
         context.Callbacks = this;
         try
@@ -30,7 +35,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
             run.Executed = 0;
             run.Budget = context.InstructionBudget;
             run.Failed = 0;
-            ulong r0 = Code.Body(context, registers, &run, 0, 0);
+            ulong r0 = Code.Body(context, registers, &run, entry, 0);
             return run.Failed == 0
                 ? BpfRunResult.Success(r0, run.Executed)
                 : BpfRunResult.Failure(JitRunState.TakeError(), run.Executed);
