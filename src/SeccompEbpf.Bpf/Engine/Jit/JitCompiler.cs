@@ -127,6 +127,7 @@ internal sealed partial class JitCompiler
         _blockStart = start;
         _blockLength = _layout.CountFrom(start);
         _ordinalInBlock = 0;
+        if (!_options.EnforceInstructionBudget) return;
         int length = _blockLength;
         var exhausted = Stub(() =>
         {

@@ -25,5 +25,12 @@ public sealed record JitOptions
     /// </summary>
     public IReadOnlyCollection<int>? AdditionalEntryPoints { get; init; }
 
+    /// <summary>
+    /// Count instructions per basic block and stop at <see cref="BpfRunContext.InstructionBudget"/>
+    /// exactly where the interpreter stops (on by default: unverified programs may loop forever).
+    /// Turn off only for programs a verifier proved to terminate; runs then report 0 instructions executed.
+    /// </summary>
+    public bool EnforceInstructionBudget { get; init; } = true;
+
     public bool IsProvenSafe(int instructionIndex) => ProvenSafeAccesses?.Contains(instructionIndex) == true;
 }
