@@ -25,22 +25,34 @@ public class DifferentialTests(ITestOutputHelper output)
     {
         int count = int.TryParse(Environment.GetEnvironmentVariable("BPF_JIT_DIFFERENTIAL_PROGRAMS"), out var n) ? n : DefaultPrograms;
         int seed = int.TryParse(Environment.GetEnvironmentVariable("BPF_JIT_DIFFERENTIAL_SEED"), out var s) ? s : 20261128;
-        var run = new DifferentialRun(seed);
+        // Batch b is generated from (seed, b) alone, so results do not depend on how batches are spread over threads.
+        int batches = (count + BatchSize - 1) / BatchSize;
+        int workers = Math.Clamp(Environment.ProcessorCount, 1, 4);
+        var runs = Enumerable.Range(0, workers).Select(_ => new DifferentialRun(seed)).ToArray();
+        var mismatches = new System.Collections.Concurrent.ConcurrentBag<(int Batch, string Text)>();
+        int next = -1;
         var total = Stopwatch.StartNew();
-        string? mismatch = null;
-        while (run.Compared < count && mismatch is null)
-            mismatch = run.CompareBatch(Math.Min(BatchSize, count - run.Compared));
-        output.WriteLine($"{run.Compared} random programs (seed {seed}, {run.Slots / Math.Max(1, run.Compared)} slots on average) compared in {total.Elapsed.TotalSeconds:F1} s: " +
-            $"{run.Faulted} ended in a fault; JIT compile {run.JitCompile.Elapsed.TotalSeconds:F1} s, JIT runs (incl. native code generation) {run.JitRun.Elapsed.TotalSeconds:F1} s, interpreter {run.Interpreter.Elapsed.TotalSeconds:F1} s");
-        Assert.True(mismatch is null, mismatch);
-        Assert.Equal(count, run.Compared);
+        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, w =>
+        {
+            int b;
+            while ((b = Interlocked.Increment(ref next)) < batches && mismatches.IsEmpty)
+                if (runs[w].CompareBatch(b, b * BatchSize, Math.Min(BatchSize, count - b * BatchSize)) is { } mismatch)
+                    mismatches.Add((b, mismatch));
+        });
+        int compared = runs.Sum(r => r.Compared), faulted = runs.Sum(r => r.Faulted);
+        output.WriteLine($"{compared} random programs (seed {seed}, {runs.Sum(r => r.Slots) / Math.Max(1, compared)} slots on average, {workers} threads) compared in {total.Elapsed.TotalSeconds:F1} s: " +
+            $"{faulted} ended in a fault; JIT compile {runs.Sum(r => r.JitCompile.Elapsed.TotalSeconds):F1} s, JIT runs (incl. native code generation) {runs.Sum(r => r.JitRun.Elapsed.TotalSeconds):F1} s, " +
+            $"interpreter {runs.Sum(r => r.Interpreter.Elapsed.TotalSeconds):F1} s (thread time summed)");
+        foreach (var r in runs) r.Dispose();
+        Assert.True(mismatches.IsEmpty, mismatches.OrderBy(m => m.Batch).FirstOrDefault().Text);
+        Assert.Equal(count, compared);
         // The generator must exercise both faults and successes, or the test checks less than it claims.
-        Assert.InRange(run.Faulted, 1, count - 1);
+        Assert.InRange(faulted, 1, count - 1);
     }
 
     private sealed unsafe class DifferentialRun(int seed) : IDisposable
     {
-        private readonly RandomProgramGenerator _generator = new(new Random(seed));
+        private RandomProgramGenerator _generator = null!;
         private readonly ArrayMap _map = (ArrayMap)MapFactory.Create(new MapSpec("counters", MapType.Array, 4, 8, RandomProgramGenerator.MapEntries)).Value;
         private readonly BpfRunContext _context = new();
         private readonly byte[] _zero = new byte[8];
@@ -49,9 +61,10 @@ public class DifferentialTests(ITestOutputHelper output)
         public long Slots;
         public readonly Stopwatch JitCompile = new(), JitRun = new(), Interpreter = new();
 
-        /// <summary>Compares <paramref name="size"/> new programs; returns a description of the first difference, or null.</summary>
-        public string? CompareBatch(int size)
+        /// <summary>Compares <paramref name="size"/> new programs of batch <paramref name="batch"/>; returns a description of the first difference, or null.</summary>
+        public string? CompareBatch(int batch, int firstIndex, int size)
         {
+            _generator = new RandomProgramGenerator(new Random(unchecked(seed * 1_000_003 + batch)));
             var programs = new Instruction[size][];
             var starts = new int[size];
             int at = 0;
@@ -63,14 +76,14 @@ public class DifferentialTests(ITestOutputHelper output)
                 Slots += programs[k].Length;
             }
             JitCompile.Start();
-            var batch = BpfJit.Compile(new BpfProgram("batch", programs.SelectMany(p => p).ToArray(), [_map]),
+            var compiled = BpfJit.Compile(new BpfProgram("batch", programs.SelectMany(p => p).ToArray(), [_map]),
                 new JitOptions { AdditionalEntryPoints = starts });
             JitCompile.Stop();
-            if (!batch.IsOk) return $"the JIT refused a batch: {batch.Error}";
+            if (!compiled.IsOk) return $"the JIT refused batch {batch}: {compiled.Error}";
 
             for (int k = 0; k < size; k++)
             {
-                int index = Compared;
+                int index = firstIndex + k;
                 var code = programs[k];
                 Interpreter.Start();
                 var interpreted = BpfInterpreter.Instance.Prepare(new BpfProgram($"random{index}", code, [_map]));
@@ -86,7 +99,7 @@ public class DifferentialTests(ITestOutputHelper output)
                 var a = RunOnce(c => interpreted.Value.Run(c, args), index);
                 Interpreter.Stop();
                 JitRun.Start();
-                var b = RunOnce(c => batch.Value.RunFrom(c, args, starts[k]), index);
+                var b = RunOnce(c => compiled.Value.RunFrom(c, args, starts[k]), index);
                 JitRun.Stop();
                 // Errors from the batch name instructions of the batch: shift them back.
                 var jitResult = b.Result.Error is { InstructionIndex: >= 0 } e

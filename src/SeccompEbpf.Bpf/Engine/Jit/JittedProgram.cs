@@ -52,7 +52,9 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         if (callerDepth + 1 >= BpfRunContext.MaxCallDepth)
             return context.Fail($"callback would exceed {BpfRunContext.MaxCallDepth} stack frames");
         // After a tail call the running program is another one: call back into its code.
-        var code = context.Program == Program ? Code : BpfJit.CodeFor(context.Program!).Value;
+        var compiled = context.Program == Program ? Code : BpfJit.CodeFor(context.Program!);
+        if (!compiled.IsOk) return context.Fail($"callback: {compiled.Error}");
+        var code = compiled.Value;
         if (!code.IsEntry(instructionIndex))
             return context.Fail($"callback at instruction {instructionIndex} is not the start of a function the JIT knows (load it with lddw src=func)");
         context.CallDepth = callerDepth + 1;
