@@ -44,7 +44,7 @@ internal static class BenchPrograms
     private static Instruction LdxW(byte dst, byte src, short off) => new(0x61, dst, src, off, 0);
     private static Instruction StxW(byte dst, short off, byte src) => new(0x63, dst, src, off, 0);
     private static Instruction JeqImm(byte dst, int imm, short off) => new(0x15, dst, 0, off, imm);
-    private static Instruction JneImm(byte dst, int imm, short off) => new(0x55, dst, 0, off, imm);
+    private static Instruction Jne32Imm(byte dst, int imm, short off) => new(0x56, dst, 0, off, imm);
     private static Instruction JgtImm(byte dst, int imm, short off) => new(0x25, dst, 0, off, imm);
     private static Instruction JltImm(byte dst, int imm, short off) => new(0xa5, dst, 0, off, imm);
     private static Instruction Call(int helper) => new(0x85, 0, 0, 0, helper);
@@ -61,7 +61,7 @@ internal static class BenchPrograms
         var code = new List<Instruction>
         {
             LdxW(2, 1, Cb0 + 4),                                   // 0: arch
-            JneImm(2, unchecked((int)AuditArchX86_64), 0),         // 1: -> kill (patched)
+            Jne32Imm(2, unchecked((int)AuditArchX86_64), 0),       // 1: -> kill (patched); 32-bit compare, as imm is sign-extended in 64-bit ones
             LdxW(2, 1, Cb0),                                       // 2: nr
         };
         for (int i = 0; i < compares; i++) code.Add(JeqImm(2, i * 3 + 1, 0)); // -> allow (patched)

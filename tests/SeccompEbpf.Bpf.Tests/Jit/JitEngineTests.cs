@@ -76,6 +76,23 @@ public class JitEngineTests
         Assert.Contains("read-only", result.Error.Message);
     }
 
+    [Theory]
+    [InlineData((short)0, true)]
+    [InlineData((short)12, true)]
+    [InlineData((short)13, false)]
+    [InlineData((short)-1, false)]
+    public void ContextReadsAreCheckedLikeTheInterpreter(short offset, bool inBounds)
+    {
+        var program = new BpfProgram("ctx", Program(Ldx(MemSize.W, 0, 1, offset), Exit()));
+        var bytes = GC.AllocateArray<byte>(16, pinned: true);
+        for (int i = 0; i < bytes.Length; i++) bytes[i] = (byte)(i + 1);
+        using var context = new BpfRunContext();
+        var a = BpfInterpreter.Instance.Prepare(program).Value.RunWithContext(context, bytes);
+        var b = BpfJit.Instance.Prepare(program).Value.RunWithContext(context, bytes);
+        Assert.Equal(a, b);
+        Assert.Equal(inBounds, b.IsOk);
+    }
+
     [Fact]
     public void MisalignedAtomicsAreErrors()
     {

@@ -123,6 +123,29 @@ internal sealed partial class JitCompiler
         _il.Emit(OpCodes.Ldc_I8, (long)(StackBytes - size));
         _il.Emit(OpCodes.Ble_Un, ok);
 
+        // Then the context (the seccomp_data of a filter): offset < length && size <= length - offset.
+        var general = _il.DefineLabel();
+        _il.Emit(OpCodes.Ldloc, _address);
+        _il.Emit(OpCodes.Ldloc, _contextStart!);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Dup);
+        _il.Emit(OpCodes.Stloc, _contextOffset!);
+        _il.Emit(OpCodes.Ldloc, _contextLength!);
+        _il.Emit(OpCodes.Bge_Un, general);
+        _il.Emit(OpCodes.Ldc_I8, (long)size);
+        _il.Emit(OpCodes.Ldloc, _contextLength!);
+        _il.Emit(OpCodes.Ldloc, _contextOffset!);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Bgt_Un, general);
+        if (write)
+        {
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.ContextWritable)));
+            _il.Emit(OpCodes.Brfalse, general);
+        }
+        _il.Emit(OpCodes.Br, ok);
+        _il.MarkLabel(general);
+
         long remaining = RemainingInBlock;
         var fault = Stub(() =>
         {

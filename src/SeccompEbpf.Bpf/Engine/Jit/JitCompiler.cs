@@ -27,6 +27,8 @@ internal sealed partial class JitCompiler
     private readonly ILGenerator _il;
     private readonly LocalBuilder[] _r = new LocalBuilder[11];
     private readonly LocalBuilder _executed, _budget, _stackLow, _address;
+    // Declared on first use: the context region, checked inline after the stack.
+    private LocalBuilder? _contextStart, _contextLength, _contextOffset;
     private readonly Label[] _labels;
     private readonly Label _returnZero;
     private readonly List<(Label Label, Action Emit)> _stubs = new();
@@ -82,6 +84,18 @@ internal sealed partial class JitCompiler
         _il.Emit(OpCodes.Ldarg, ArgContext);
         _il.Emit(OpCodes.Callvirt, Getter(typeof(BpfRunContext), nameof(BpfRunContext.StackBase)));
         _il.Emit(OpCodes.Stloc, _stackLow);
+        if (_code.Any(i => i.Class is OpClass.Ldx or OpClass.St or OpClass.Stx))
+        {
+            _contextStart = _il.DeclareLocal(typeof(ulong));
+            _contextLength = _il.DeclareLocal(typeof(ulong));
+            _contextOffset = _il.DeclareLocal(typeof(ulong));
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.ContextStart)));
+            _il.Emit(OpCodes.Stloc, _contextStart);
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.ContextLength)));
+            _il.Emit(OpCodes.Stloc, _contextLength);
+        }
         for (int i = 0; i <= 9; i++)
         {
             _il.Emit(OpCodes.Ldarg, ArgRegisters);

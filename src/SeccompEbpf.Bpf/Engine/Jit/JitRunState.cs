@@ -16,6 +16,10 @@ public struct JitRunState
     public long Budget;
     /// <summary>Non-zero once the run has failed: every invocation returns at once.</summary>
     public int Failed;
+    /// <summary>The run's context region, checked inline after the stack (length 0: use the general check).</summary>
+    public ulong ContextStart, ContextLength;
+    /// <summary>Non-zero when the context region is writable.</summary>
+    public int ContextWritable;
 
     [ThreadStatic] private static BpfError? t_error;
 

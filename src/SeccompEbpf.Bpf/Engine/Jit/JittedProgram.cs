@@ -35,6 +35,9 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
             run.Executed = 0;
             run.Budget = context.InstructionBudget;
             run.Failed = 0;
+            run.ContextStart = args.Context.Start;
+            run.ContextLength = args.Context.Length;
+            run.ContextWritable = args.Context.Writable ? 1 : 0;
             ulong r0 = Code.Body(context, registers, &run, entry, 0);
             return run.Failed == 0
                 ? BpfRunResult.Success(r0, run.Executed)
@@ -65,6 +68,8 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         run.Executed = context.InstructionsExecuted;
         run.Budget = context.InstructionBudget;
         run.Failed = 0;
+        run.ContextStart = run.ContextLength = 0; // not known here: callbacks use the general check for the context
+        run.ContextWritable = 0;
         ulong r0 = code.Body(context, registers, &run, instructionIndex, callerDepth + 1);
         context.InstructionsExecuted = run.Executed;
         context.CallDepth = callerDepth;
