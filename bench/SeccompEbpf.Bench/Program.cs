@@ -1,16 +1,22 @@
 namespace SeccompEbpf.Bench;
 
+/// <summary>Benchmark modes: `dotnet run -c Release --project bench/SeccompEbpf.Bench -- MODE`.</summary>
 public static class Program
 {
+    private static readonly Dictionary<string, (string Summary, Func<string[], int> Run)> Modes = new()
+    {
+        ["interpreter"] = ("ns per run and per instruction of the interpreter on loop, memory and empty programs", InterpreterBenchmark.Run),
+        ["jit"] = ("interpreter vs JIT vs the kernel's JIT (BPF_PROG_TEST_RUN, root) on the same programs [--quick]", args => JitBenchmark.Run(args, Console.Out)),
+    };
+
     public static int Main(string[] args)
     {
-        string which = args.Length > 0 && !args[0].StartsWith("--") ? args[0] : "jit";
-        switch (which)
+        if (args.Length == 0 || !Modes.TryGetValue(args[0], out var mode))
         {
-            case "jit": return JitBenchmark.Run(args, Console.Out);
-            default:
-                Console.Error.WriteLine($"unknown benchmark '{which}'; available: jit [--quick]");
-                return 2;
+            Console.Error.WriteLine("usage: SeccompEbpf.Bench MODE [options]");
+            foreach (var (name, (summary, _)) in Modes) Console.Error.WriteLine($"  {name,-14} {summary}");
+            return 2;
         }
+        return mode.Run(args[1..]);
     }
 }

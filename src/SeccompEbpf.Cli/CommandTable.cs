@@ -5,5 +5,8 @@ public static class CommandTable
 {
     public static readonly ICliCommand[] All =
     [
+        new Commands.AsmCommand(),
+        new Commands.DisasmCommand(),
+        new Commands.ExecCommand(),
     ];
 }

@@ -14,13 +14,14 @@ internal static class AsmLexer
     [
         "s>>=", "s<=", "s>=", "s/=", "s%=", "<<=", ">>=", "s<", "s>",
         "==", "!=", "<=", ">=", "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "<<", ">>",
-        "(", ")", "[", "]", ",", "+", "-", "*", "/", ":", "=", "<", ">", "&", "|", "^", "!", "~", "%",
+        "(", ")", "[", "]", ",", "+", "-", "*", "/", ":", "=", "<", ">", "&", "|", "^", "!", "~", "%", "#",
     ];
 
     public static int CommentStart(string line)
     {
         for (int i = 0; i < line.Length; i++)
         {
+            if (line[i] == '#' && IsHelperIdMark(line, i)) continue;
             if (line[i] is '#' or ';') return i;
             if (line[i] == '/' && i + 1 < line.Length && line[i + 1] == '/') return i;
         }
@@ -94,6 +95,13 @@ internal static class AsmLexer
         op = "";
         return false;
     }
+
+    /// <summary>
+    /// The '#' of a verifier log's <c>call bpf_map_lookup_elem#1</c>: glued to a word on the left
+    /// and a digit on the right. A comment '#' is preceded by white space or starts the line.
+    /// </summary>
+    private static bool IsHelperIdMark(string line, int i) =>
+        i > 0 && IsWordChar(line[i - 1]) && i + 1 < line.Length && char.IsAsciiDigit(line[i + 1]);
 
     private static bool IsWordStart(char c) => char.IsAsciiLetter(c) || c is '_' or '.';
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.';

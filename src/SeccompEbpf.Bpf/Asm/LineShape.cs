@@ -4,7 +4,7 @@ namespace SeccompEbpf.Bpf.Asm;
 /// Separates what surrounds an instruction on a line: label definitions (<c>L1:</c>,
 /// <c>&lt;LBB0_2&gt;:</c>), and the prefixes of pasted listings — <c>llvm-objdump -d</c>
 /// (<c>  3:  b7 00 00 00 01 00 00 00  r0 = 1</c>, <c>0000000000000000 &lt;prog&gt;:</c>, its
-/// header lines) and verifier logs (<c>3: (b7) r0 = 1</c>) — so they can be assembled as-is.
+/// header and relocation lines) and verifier logs (<c>3: (b7) r0 = 1</c>) — so they can be assembled as-is.
 /// </summary>
 internal static class LineShape
 {
@@ -24,6 +24,8 @@ internal static class LineShape
             i = 2;
             while (IsHexByte(At(tokens, i))) i++;
             if (At(tokens, i).Is("(") && IsHexByte(At(tokens, i + 1)) && At(tokens, i + 2).Is(")")) i += 3;
+            // "240:  R_BPF_64_32  .text": a relocation line of llvm-objdump -r, not an instruction.
+            if (At(tokens, i).Kind == AsmTokenKind.Identifier && At(tokens, i).Text.StartsWith("R_BPF_")) return new Parts(labels, [end]);
         }
         else if (At(tokens, 0).Kind == AsmTokenKind.Number && At(tokens, 1).Is("<"))
         {

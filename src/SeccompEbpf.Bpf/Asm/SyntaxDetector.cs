@@ -29,6 +29,8 @@ internal static class SyntaxDetector
             return AsmSyntax.Llvm;
         if (tokens.Any(t => t.Kind == AsmTokenKind.Punct && t.Text.EndsWith('=') && !ComparisonOperators.Contains(t.Text)))
             return AsmSyntax.Llvm;
+        if (first.Is("call") && (tokens[1].Is("pc") || tokens[1].Is("kfunc"))) return AsmSyntax.Llvm;
+        if (first.Is("call") && (tokens[1].Is("local") || tokens[1].Is("runtime") || tokens[1].Is("helper"))) return AsmSyntax.Conformance;
         if (first.Is("exit") || first.Is("call") || first.Is(".raw")) return null;
         return first.Kind == AsmTokenKind.Identifier ? AsmSyntax.Conformance : null;
     }

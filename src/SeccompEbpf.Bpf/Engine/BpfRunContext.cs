@@ -32,6 +32,13 @@ public sealed unsafe class BpfRunContext : IDisposable
     private MemoryRegion _memoryRegion;
     private MemoryRegion[] _mapRegions = [];
     private ulong _randomState;
+    // Ring buffer records reserved by this run and not yet submitted; discarded at the end of the run
+    // so that a program that forgets one (the kernel's verifier would refuse it) cannot block the consumer.
+    private readonly (RingBufferMap Ring, ulong Address)[] _reservations = new (RingBufferMap, ulong)[MaxOutstandingReservations];
+    private int _reservationCount;
+
+    /// <summary>Ring buffer records one run may hold reserved at once.</summary>
+    public const int MaxOutstandingReservations = 16;
 
     public BpfRunContext()
     {
@@ -117,6 +124,12 @@ public sealed unsafe class BpfRunContext : IDisposable
     /// <summary>Forgets the caller's regions so that pointers from this run are worthless afterwards.</summary>
     public void EndRun()
     {
+        while (_reservationCount > 0)
+        {
+            var (ring, address) = _reservations[--_reservationCount];
+            ring.Commit(address, discard: true);
+            _reservations[_reservationCount] = default;
+        }
         _contextRegion = default;
         _memoryRegion = default;
         Program = null;
@@ -155,6 +168,26 @@ public sealed unsafe class BpfRunContext : IDisposable
         PendingTailCallTarget = target;
         PendingAction |= PendingTailCall;
         return 0;
+    }
+
+    /// <summary>Remembers a reservation until it is submitted or discarded; false when too many are outstanding.</summary>
+    public bool TrackReservation(RingBufferMap ring, ulong address)
+    {
+        if (_reservationCount == MaxOutstandingReservations) return false;
+        _reservations[_reservationCount++] = (ring, address);
+        return true;
+    }
+
+    /// <summary>Forgets a reservation that was submitted or discarded.</summary>
+    public void ForgetReservation(ulong address)
+    {
+        for (int i = 0; i < _reservationCount; i++)
+        {
+            if (_reservations[i].Address != address) continue;
+            _reservations[i] = _reservations[--_reservationCount];
+            _reservations[_reservationCount] = default;
+            return;
+        }
     }
 
     /// <summary>The map behind a handle (lddw src=MapIdx/MapFd) of the running program, or null.</summary>

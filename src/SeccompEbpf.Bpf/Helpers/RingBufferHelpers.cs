@@ -18,7 +18,16 @@ public static class RingBufferHelpers
         new(HelperIds.RingbufReserve, "ringbuf_reserve", HelperReturn.PtrToAllocMemOrNull,
             HelperArg.ConstMapPtr, HelperArg.ConstAllocSizeOrZero, HelperArg.Anything),
         (ctx, map, size, flags, _, _) =>
-            TryMap(ctx, map, "ring buffer (r1)", out RingBufferMap ring) && flags == 0 ? ring.Reserve(size) : 0);
+        {
+            if (!TryMap(ctx, map, "ring buffer (r1)", out RingBufferMap ring) || flags != 0) return 0;
+            ulong address = ring.Reserve(size);
+            if (address != 0 && !ctx.TrackReservation(ring, address))
+            {
+                ring.Commit(address, discard: true);
+                return 0;
+            }
+            return address;
+        });
 
     public static readonly HelperDefinition Submit = new(
         new(HelperIds.RingbufSubmit, "ringbuf_submit", HelperReturn.Void, HelperArg.PtrToAllocMem, HelperArg.Anything),
@@ -37,7 +46,10 @@ public static class RingBufferHelpers
     {
         foreach (var map in ctx.Program!.Maps)
             if (map is RingBufferMap ring && ring.Commit(data, discard))
+            {
+                ctx.ForgetReservation(data);
                 return 0;
+            }
         return ctx.Fail($"0x{data:x} (r1) is not a ring buffer record reserved and not yet submitted");
     }
 }

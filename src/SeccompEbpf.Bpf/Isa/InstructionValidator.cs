@@ -167,5 +167,5 @@ public static class InstructionValidator
 
     private static string Unknown(Instruction insn, string why) => $"unknown opcode 0x{insn.Opcode:x2} in class {insn.Class.ToString().ToUpperInvariant()}: {why}";
 
-    private static string Name(Instruction insn) => $"opcode 0x{insn.Opcode:x2}";
+    private static string Name(Instruction insn) => OpcodeNames.Describe(insn.Opcode);
 }

@@ -84,6 +84,15 @@ public class InstructionValidatorTests
         Assert.Contains(message, error.Message);
     }
 
+    [Theory]
+    [InlineData(0x04, 0, 1, 0, 1, "add32 (0x04, immediate): unused field src must be 0, found 1")]
+    [InlineData(0x95, 0, 0, 0, 1, "exit (0x95): unused field imm must be 0, found 1")]
+    [InlineData(0x7b, 0, 1, 0, 1, "stxdw (0x7b): unused field imm must be 0, found 1")]
+    [InlineData(0xdb, 0, 1, 0, 2, "atomic dw (0xdb): imm must name an atomic operation")]
+    [InlineData(0x1e, 0, 1, 0, 1, "jeq32 (0x1e, register): unused field imm")]
+    public void Messages_name_the_instruction_and_the_field(int opcode, int dst, int src, int offset, int imm, string message) =>
+        Assert.StartsWith(message, FirstError(new Instruction((byte)opcode, (byte)dst, (byte)src, (short)offset, imm), Exit)!.Message);
+
     [Fact]
     public void Checks_both_slots_of_a_64_bit_load()
     {

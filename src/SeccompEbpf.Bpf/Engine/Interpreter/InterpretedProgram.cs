@@ -28,6 +28,7 @@ public sealed unsafe class InterpretedProgram : IBpfExecutable, ICallbackInvoker
         try
         {
             ulong* r = stackalloc ulong[16];
+            new Span<ulong>(r, 16).Clear();
             r[1] = args.R1; r[2] = args.R2; r[3] = args.R3; r[4] = args.R4; r[5] = args.R5;
             r[10] = context.FramePointer(0);
             long executed = 0;
@@ -48,6 +49,7 @@ public sealed unsafe class InterpretedProgram : IBpfExecutable, ICallbackInvoker
         context.CallDepth = callerDepth + 1;
         context.PrepareFrame(callerDepth + 1);
         ulong* r = stackalloc ulong[16];
+        new Span<ulong>(r, 16).Clear();
         r[1] = r1; r[2] = r2; r[3] = r3; r[4] = r4; r[5] = r5;
         r[10] = context.FramePointer(callerDepth + 1);
         long executed = context.InstructionsExecuted;

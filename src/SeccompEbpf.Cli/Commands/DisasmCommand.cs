@@ -1,0 +1,110 @@
+using System.Globalization;
+using SeccompEbpf.Bpf.Asm;
+using SeccompEbpf.Bpf.Isa;
+
+namespace SeccompEbpf.Cli.Commands;
+
+/// <summary><c>seccomp-ebpf disasm</c>: eBPF bytecode to assembly text that re-assembles to the same bytes.</summary>
+public sealed class DisasmCommand : ICliCommand
+{
+    public string Name => "disasm";
+    public string Summary => "disassemble eBPF bytecode (raw or hex) into LLVM/kernel or conformance syntax";
+
+    public string Help => """
+        Usage: seccomp-ebpf disasm FILE.bin [--hex-input] [--syntax llvm|conformance]
+                                   [--labels] [--listing] [-o FILE.s]
+
+        Prints one instruction per line. The output assembles back to exactly the same bytes
+        with 'seccomp-ebpf asm' (slots that break the ISA's rules print as '.raw 0x...' with a
+        comment saying why). FILE may be '-' for standard input.
+
+        Options:
+          --hex-input        the input is hex text, bytes in wire order (white space
+                             ignored), e.g. the output of 'seccomp-ebpf asm'. (A 64-bit
+                             word like a conformance test's 0x...95 is little-endian:
+                             write it as '.raw 0x...' and use asm instead.)
+          --syntax S         llvm (default: r0 = 1, if r1 > 5 goto +2) or
+                             conformance (mov %r0, 1, jgt %r1, 5, +2)
+          --labels           name jump targets L<index>: instead of printing +N/-N
+          --listing          prefix lines with the slot index and bytes, like llvm-objdump -d
+          -o, --output FILE  write the text to FILE
+
+        Example:
+          printf 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00' | seccomp-ebpf disasm --hex-input -
+            r0 = 0x2a
+            exit
+        """;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        // CliArgs knows only --long options; -o is the conventional short form of --output.
+        var cli = new CliArgs(args.Select(a => a == "-o" ? "--output" : a).ToArray(), "--hex-input", "--labels", "--listing");
+        bool hexInput = cli.Flag("--hex-input");
+        var options = new DisassemblyOptions
+        {
+            Syntax = SyntaxOption.Parse(cli.Option("--syntax"), AsmSyntax.Llvm),
+            Labels = cli.Flag("--labels"),
+            Listing = cli.Flag("--listing"),
+        };
+        var output = cli.Option("--output");
+        cli.RejectUnknown();
+        if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one input file (or '-' for standard input)");
+
+        var path = cli.Positional[0];
+        byte[] bytes;
+        if (hexInput)
+        {
+            var text = path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path);
+            if (!TryParseHex(text, out bytes, out var problem))
+            {
+                stderr.WriteLine($"seccomp-ebpf disasm: {path}: {problem}");
+                return ExitCodes.BadInput;
+            }
+        }
+        else if (path == "-")
+        {
+            using var buffer = new MemoryStream();
+            Console.OpenStandardInput().CopyTo(buffer);
+            bytes = buffer.ToArray();
+        }
+        else bytes = File.ReadAllBytes(path);
+
+        var program = InstructionCodec.DecodeProgram(bytes);
+        if (!program.IsOk)
+        {
+            stderr.WriteLine($"seccomp-ebpf disasm: {path}: {program.Error}");
+            return ExitCodes.BadInput;
+        }
+        var listing = Disassembler.Format(program.Value, options);
+        if (output is null) stdout.Write(listing);
+        else File.WriteAllText(output, listing);
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>Bytes in wire order as hex digits; white space and commas between them are ignored.</summary>
+    private static bool TryParseHex(string text, out byte[] bytes, out string problem)
+    {
+        var digits = new List<char>();
+        for (int i = 0; i < text.Length; i++)
+        {
+            char c = text[i];
+            if (char.IsWhiteSpace(c) || c == ',') continue;
+            if (!char.IsAsciiHexDigit(c))
+            {
+                bytes = [];
+                problem = $"expected hex digits but found '{c}' at character {i + 1}";
+                return false;
+            }
+            digits.Add(c);
+        }
+        if (digits.Count % 2 != 0)
+        {
+            bytes = [];
+            problem = $"expected whole bytes (pairs of hex digits) but found {digits.Count} digits";
+            return false;
+        }
+        bytes = Convert.FromHexString(new string(digits.ToArray()));
+        problem = "";
+        return true;
+    }
+}

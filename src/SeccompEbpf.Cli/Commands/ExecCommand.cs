@@ -1,0 +1,187 @@
+using System.Globalization;
+using SeccompEbpf.Bpf;
+using SeccompEbpf.Bpf.Asm;
+using SeccompEbpf.Bpf.Engine;
+using SeccompEbpf.Bpf.Engine.Interpreter;
+using SeccompEbpf.Bpf.Isa;
+
+namespace SeccompEbpf.Cli.Commands;
+
+/// <summary>`seccomp-ebpf exec`: run an eBPF program on given memory/context and print r0; also the conformance runner's plugin.</summary>
+public sealed class ExecCommand : ICliCommand
+{
+    public string Name => "exec";
+    public string Summary => "run an eBPF program (assembly, raw bytecode, conformance .data) and print r0";
+    public string Help => """
+        Usage: seccomp-ebpf exec FILE [--mem HEX | --mem-file F] [--ctx HEX | --ctx-file F] [--ctx-writable]
+                                      [--engine interpreter|jit] [--trace] [--budget N] [--syntax auto|conformance|llvm]
+               seccomp-ebpf exec --conformance-plugin [MEMHEX] [--program HEX] [--debug]
+
+        Runs the program once and prints r0 in hex and decimal and the number of instructions executed.
+        FILE: assembly (.s/.asm, either syntax), raw bytecode (.bin/.raw), hex text (.hex), or a
+        conformance test (.data: its memory is used and its expected result checked).
+          --mem HEX        memory passed in r1 with its length in r2 (writable), e.g. --mem "aa bb 11"
+          --mem-file F     the same, read from a binary file
+          --ctx HEX        a context passed in r1 instead (read-only unless --ctx-writable)
+          --ctx-file F     the same, read from a binary file
+          --engine E       jit (default) or interpreter (the default with --trace)
+          --trace          print every instruction executed with the registers it sees
+          --budget N       stop after N instructions (default 1000000)
+        trace_printk output is printed after the run.
+
+        Plugin mode speaks the bpf_conformance runner's protocol: the program as hex bytes on stdin
+        (or --program HEX), the memory as an optional hex argument, r0 printed in hex; a refused or
+        faulting program prints the reason on stderr (stdout with --debug) and exits with 1. Run the
+        official runner with: --plugin_path seccomp-ebpf --plugin_options "exec --conformance-plugin".
+
+        Exit codes: 0 ran (and a .data expectation held), 1 refused by validation or the expectation
+        failed, 2 usage, 3 unreadable input or assembly error, 4 run-time error (the message names the instruction).
+        """;
+
+    /// <summary>Standard input, replaceable so the plugin path can be tested in-process.</summary>
+    public TextReader Input { get; init; } = Console.In;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var cli = new CliArgs(args, "--conformance-plugin", "--trace", "--ctx-writable", "--debug", "--elf");
+        if (cli.Flag("--conformance-plugin")) return RunPlugin(cli, stdout, stderr);
+
+        var syntax = ParseSyntax(cli.Option("--syntax", "auto"));
+        // The JIT by default; --trace needs the interpreter, which sees every instruction.
+        var engine = ParseEngine(cli.Option("--engine", cli.Flag("--trace") ? "interpreter" : "jit"));
+        long budget = ParseBudget(cli.Option("--budget"));
+        bool trace = cli.Flag("--trace");
+        var memory = ReadBytes(cli, "--mem", "--mem-file");
+        var contextBytes = ReadBytes(cli, "--ctx", "--ctx-file");
+        bool contextWritable = cli.Flag("--ctx-writable");
+        cli.Flag("--debug"); cli.Flag("--elf");
+        cli.RejectUnknown();
+        if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one FILE");
+        if (memory is not null && contextBytes is not null) throw new CliUsageException("give either --mem or --ctx, not both");
+        string path = cli.Positional[0];
+
+        var source = ExecProgramSource.Load(path, syntax);
+        if (!source.IsOk) return Report(stderr, source.Error!, ExitCodes.BadInput);
+        var program = new BpfProgram(Path.GetFileName(path), source.Value.Instructions);
+        var prepared = BpfEngines.Prepare(program, engine);
+        if (!prepared.IsOk)
+        {
+            stderr.WriteLine($"seccomp-ebpf exec: {path}: {prepared.Error}");
+            return ExpectedFailure(source.Value, stdout) ?? ExitCodes.Rejected;
+        }
+
+        using var context = new BpfRunContext { InstructionBudget = budget };
+        var result = RunOnce(prepared.Value, context, contextBytes, contextWritable, memory ?? source.Value.Memory ?? [], trace ? stdout : null);
+        foreach (var line in context.TraceLog.Lines) stdout.WriteLine($"trace_printk: {line}");
+        if (!result.IsOk)
+        {
+            stderr.WriteLine($"seccomp-ebpf exec: {path}: {result.Error} (after {result.InstructionsExecuted} instructions)");
+            return ExpectedFailure(source.Value, stdout) ?? ExitCodes.RuntimeError;
+        }
+        stdout.WriteLine($"r0 = 0x{result.R0:x} ({result.R0}, signed {(long)result.R0})");
+        stdout.WriteLine($"instructions executed: {result.InstructionsExecuted}");
+        return CheckExpectation(source.Value, result.R0, stdout);
+    }
+
+    private static unsafe BpfRunResult RunOnce(IBpfExecutable executable, BpfRunContext context, byte[]? contextBytes, bool writable, byte[] memory, TextWriter? trace)
+    {
+        fixed (byte* ctx = contextBytes)
+        fixed (byte* mem = memory)
+        {
+            var args = contextBytes is not null
+                ? BpfRunArgs.ForContext(ctx, contextBytes.Length, writable)
+                : BpfRunArgs.ForMemory(mem, memory.Length);
+            if (trace is not null && executable is InterpretedProgram interpreted)
+            {
+                var code = executable.Program.Instructions;
+                return interpreted.RunTraced(context, args, (int pc, in Instruction insn, ReadOnlySpan<ulong> r, int depth) =>
+                {
+                    Instruction? next = pc + 1 < code.Length ? code[pc + 1] : null;
+                    trace.WriteLine($"{new string(' ', depth * 2)}{pc,5}: {InstructionFormatter.Format(insn, next),-40} ; {Registers(r)}");
+                });
+            }
+            if (trace is not null) trace.WriteLine("(--trace is available with the interpreter only)");
+            return executable.Run(context, args);
+        }
+    }
+
+    private static string Registers(ReadOnlySpan<ulong> r)
+    {
+        var parts = new List<string>();
+        for (int i = 0; i < 10; i++)
+            if (r[i] != 0) parts.Add($"r{i}=0x{r[i]:x}");
+        return string.Join(' ', parts);
+    }
+
+    /// <summary>A conformance test that expects an error is satisfied by one: exit 0 and say so.</summary>
+    private static int? ExpectedFailure(ExecProgramSource source, TextWriter stdout)
+    {
+        if (!source.ExpectsError) return null;
+        stdout.WriteLine("expected: an error (matches)");
+        return ExitCodes.Ok;
+    }
+
+    private static int CheckExpectation(ExecProgramSource source, ulong r0, TextWriter stdout)
+    {
+        if (source.ExpectsError)
+        {
+            stdout.WriteLine("expected: an error (the test file has '-- error'), but the program ran");
+            return ExitCodes.Rejected;
+        }
+        if (source.ExpectedResult is not { } expected) return ExitCodes.Ok;
+        bool ok = expected == r0;
+        stdout.WriteLine(ok ? $"expected: 0x{expected:x} (matches)" : $"expected: 0x{expected:x} (DIFFERS)");
+        return ok ? ExitCodes.Ok : ExitCodes.Rejected;
+    }
+
+    private int RunPlugin(CliArgs cli, TextWriter stdout, TextWriter stderr)
+    {
+        string? program = cli.Option("--program");
+        bool debug = cli.Flag("--debug");
+        var engine = ParseEngine(cli.Option("--engine", "jit"));
+        if (cli.Flag("--elf"))
+        {
+            (debug ? stdout : stderr).WriteLine("ELF input (--elf) is not supported by this plugin; run the runner without --elf true");
+            return ConformancePlugin.Failed;
+        }
+        cli.RejectUnknown();
+        if (cli.Positional.Count > 1) throw new CliUsageException("plugin mode takes at most one argument: the memory as hex bytes");
+        program ??= Input.ReadToEnd();
+        return ConformancePlugin.Run(program, cli.Positional.FirstOrDefault(), engine, stdout, stderr, debug);
+    }
+
+    private static int Report(TextWriter stderr, BpfError error, int exitCode)
+    {
+        stderr.WriteLine($"seccomp-ebpf exec: {error}");
+        return exitCode;
+    }
+
+    private static byte[]? ReadBytes(CliArgs cli, string hexOption, string fileOption)
+    {
+        var hex = cli.Option(hexOption);
+        var file = cli.Option(fileOption);
+        if (hex is not null && file is not null) throw new CliUsageException($"give either {hexOption} or {fileOption}, not both");
+        if (file is not null) return File.ReadAllBytes(file);
+        if (hex is null) return null;
+        var parsed = HexBytes.Parse(hex, hexOption);
+        return parsed.IsOk ? parsed.Value : throw new CliUsageException(parsed.Error!.Message);
+    }
+
+    private static AsmSyntax ParseSyntax(string text) => text.ToLowerInvariant() switch
+    {
+        "auto" => AsmSyntax.Auto,
+        "conformance" => AsmSyntax.Conformance,
+        "llvm" => AsmSyntax.Llvm,
+        _ => throw new CliUsageException($"--syntax must be auto, conformance or llvm, not '{text}'"),
+    };
+
+    private static EngineKind ParseEngine(string text) =>
+        BpfEngines.TryParseKind(text, out var kind) ? kind : throw new CliUsageException($"--engine must be interpreter or jit, not '{text}'");
+
+    private static long ParseBudget(string? text)
+    {
+        if (text is null) return BpfRunContext.DefaultInstructionBudget;
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? n : throw new CliUsageException($"--budget must be a positive number of instructions, not '{text}'");
+    }
+}
