@@ -24,7 +24,7 @@ public sealed class ExecCommand : ICliCommand
           --mem-file F     the same, read from a binary file
           --ctx HEX        a context passed in r1 instead (read-only unless --ctx-writable)
           --ctx-file F     the same, read from a binary file
-          --engine E       interpreter (default) or jit
+          --engine E       jit (default) or interpreter (the default with --trace)
           --trace          print every instruction executed with the registers it sees
           --budget N       stop after N instructions (default 1000000)
         trace_printk output is printed after the run.
@@ -47,7 +47,8 @@ public sealed class ExecCommand : ICliCommand
         if (cli.Flag("--conformance-plugin")) return RunPlugin(cli, stdout, stderr);
 
         var syntax = ParseSyntax(cli.Option("--syntax", "auto"));
-        var engine = ParseEngine(cli.Option("--engine", "interpreter"));
+        // The JIT by default; --trace needs the interpreter, which sees every instruction.
+        var engine = ParseEngine(cli.Option("--engine", cli.Flag("--trace") ? "interpreter" : "jit"));
         long budget = ParseBudget(cli.Option("--budget"));
         bool trace = cli.Flag("--trace");
         var memory = ReadBytes(cli, "--mem", "--mem-file");
@@ -137,7 +138,7 @@ public sealed class ExecCommand : ICliCommand
     {
         string? program = cli.Option("--program");
         bool debug = cli.Flag("--debug");
-        var engine = ParseEngine(cli.Option("--engine", "interpreter"));
+        var engine = ParseEngine(cli.Option("--engine", "jit"));
         if (cli.Flag("--elf"))
         {
             (debug ? stdout : stderr).WriteLine("ELF input (--elf) is not supported by this plugin; run the runner without --elf true");
