@@ -12,5 +12,6 @@ public static class CommandTable
         new Commands.SimulateCommand(),
         new Commands.CbpfCommand(),
         new Commands.ObjdumpCommand(),
+        new Commands.PlanCommand(),
     ];
 }

@@ -92,7 +92,7 @@ public class RandomProfileEquivalenceTests(ITestOutputHelper output)
         Assert.True(failures.Count == 0, $"{failures.Count} failures:\n" + string.Join("\n", failures.Take(12)));
     }
 
-    private static string Describe(FilterPlan plan, Model.SeccompData? data)
+    private static string Describe(FilterPlan plan, SeccompEbpf.Model.SeccompData? data)
     {
         if (data is not { } d) return "";
         var group = plan.Groups.FirstOrDefault(g => g.AuditArch == d.Arch);
