@@ -117,4 +117,33 @@ public class PartialEvaluatorTests
         Assert.Contains("reads args[0]", Assert.IsType<DynamicOutcome>(
             ClassicPartialEvaluator.Evaluate(program, AbstractValueRange.Exactly(AuditArch.X86_64), AbstractValueRange.Exactly(59))).Reason);
     }
+
+    [Fact]
+    public void Stack_of_classic_and_ebpf_filters_splits_into_an_equivalent_kernel_filter_and_supervisor()
+    {
+        var classic = SeccompEbpf.Classic.ClassicChecker.Check(ClassicAssembler.Assemble("""
+            ld [0]
+            jeq #59, args, other
+            other:
+            jeq #60, kill, allow
+            args:
+            ld [16]
+            jeq #0, deny, allow
+            deny:
+            ret #0x50001
+            kill:
+            ret #0x80000000
+            allow:
+            ret #0x7fff0000
+            """).Value).Value;
+        var calls = SplitEquivalence.RandomCalls(5, 5000, 39, 59, 60, 61);
+        SplitEquivalence.Check(() => new PolicyStack([new ClassicStackFilter("classic", classic), new EbpfStackFilter("ebpf", Program(DenyGetpidOnArg))]), calls);
+        var plan = SplitPlanner.Plan(new PolicyStack([new ClassicStackFilter("classic", classic), new EbpfStackFilter("ebpf", Program(DenyGetpidOnArg))]),
+            [Syscalls.SyscallArch.X86_64]);
+        var x64 = plan.Arches[0];
+        Assert.Equal(SplitKind.Dynamic, x64.EntryFor(39).Kind);
+        Assert.Equal(SplitKind.Dynamic, x64.EntryFor(59).Kind);
+        Assert.Equal((SplitKind.Static, SeccompAction.KillProcess), (x64.EntryFor(60).Kind, x64.EntryFor(60).Action));
+        Assert.Equal((SplitKind.Static, Allow), (x64.EntryFor(61).Kind, x64.EntryFor(61).Action));
+    }
 }
