@@ -65,9 +65,10 @@ public static class StraceParser
             string name = cursor[..open].ToString();
             var rest = cursor[(open + 1)..];
             bool unfinished = rest.EndsWith("<unfinished ...>");
-            var (arguments, exact, consumed) = SplitArguments(rest);
+            var (arguments, exact, consumed, strings) = SplitArguments(rest);
             var call = new TraceCall(lineNumber, pid, name, number, arguments, exact)
             {
+                Strings = strings,
                 CreatesThread = name == "clone" && (arguments[0] & 0x10000) != 0 || rest.Contains("CLONE_THREAD", StringComparison.Ordinal),
             };
             if (unfinished) pending[pid] = call;
@@ -110,9 +111,10 @@ public static class StraceParser
     }
 
     // Splits "a, b, {c, d}, "e,f") = 0" at top-level commas up to the closing parenthesis.
-    private static (ulong[] Arguments, bool Exact, int Consumed) SplitArguments(ReadOnlySpan<char> rest)
+    private static (ulong[] Arguments, bool Exact, int Consumed, Dictionary<int, byte[]> Strings) SplitArguments(ReadOnlySpan<char> rest)
     {
         var arguments = new ulong[6];
+        var strings = new Dictionary<int, byte[]>();
         bool exact = true;
         int depth = 0, start = 0, index = 0, i = 0;
         bool inString = false;
@@ -143,14 +145,18 @@ public static class StraceParser
             int cut = tail.IndexOf("<unfinished");
             Store(cut >= 0 ? tail[..cut] : tail);
         }
-        return (arguments, exact, Math.Min(i, rest.Length));
+        return (arguments, exact, Math.Min(i, rest.Length), strings);
 
         void Store(ReadOnlySpan<char> text)
         {
             var trimmed = text.Trim().ToString();
             if (trimmed.Length == 0 || index >= 6) { if (trimmed.Length > 0) exact = false; return; }
             if (TraceNumbers.TryParse(trimmed, out ulong value)) arguments[index] = value;
-            else exact = false;
+            else
+            {
+                exact = false;
+                if (TraceStrings.TryDecode(trimmed, out var bytes)) strings[index] = bytes;
+            }
             index++;
         }
     }

@@ -18,6 +18,9 @@ public sealed record TraceCall(int Line, int Pid, string Name, int? Number, ulon
     /// <summary>clone with CLONE_THREAD makes a thread of the same process; the rest make processes.</summary>
     public bool CreatesThread { get; init; }
 
+    /// <summary>String arguments as printed (argument index → bytes with the terminating NUL); strace may have cut them short.</summary>
+    public IReadOnlyDictionary<int, byte[]> Strings { get; init; } = new Dictionary<int, byte[]>();
+
     public bool IsExec => Name is "execve" or "execveat";
 }
 

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace SeccompEbpf.Model.Trace;
 
 /// <summary>Numbers as strace prints them: decimal, 0x hex, negative decimal, 0 octal.</summary>
-internal static class TraceNumbers
+public static class TraceNumbers
 {
     public static bool TryParse(string text, out ulong value)
     {

@@ -38,8 +38,6 @@ public sealed class TraceReplay
     private int _threads;
     private SeccompThread _root = null!;
 
-    private TraceReplay() { }
-
     /// <param name="resolveName">Maps a system call name to its number for traces recorded without strace -n (null: none known).</param>
     public static BpfResult<TraceReplayReport> Run(
         StraceParser.ParsedTrace trace,
@@ -57,11 +55,26 @@ public sealed class TraceReplay
             if (!attached.IsSuccess)
                 return attached.FilterError is { } error ? error with { Location = name } : new BpfError($"{name}: {attached}");
         }
-        replay._root = root;
+        return Run(trace, root, arch, resolveName);
+    }
+
+    /// <summary>
+    /// Replays on a process the caller prepared (any filters, eBPF ones included): it plays the
+    /// trace's first task; its children are forked from it, so they share its chain and maps.
+    /// </summary>
+    public static BpfResult<TraceReplayReport> Run(StraceParser.ParsedTrace trace, SeccompThread root, uint arch,
+        Func<string, int?>? resolveName = null)
+    {
+        var replay = new TraceReplay { _root = root };
         replay._tasks[trace.FirstPid] = root;
         replay.Track(root);
         return replay.Replay(trace, arch, resolveName);
     }
+
+    // Strings the trace printed are placed in the task's memory here, one page per argument,
+    // and the argument points at them, so helpers that read user memory see what the call passed.
+    private const ulong StringArea = 0x7ffe_0000_0000;
+    private const ulong StringSlot = 0x1000;
 
     private TraceReplayReport Replay(StraceParser.ParsedTrace trace, uint arch, Func<string, int?>? resolveName)
     {
@@ -94,6 +107,12 @@ public sealed class TraceReplay
             var task = TaskFor(call.Pid);
             var args = new SeccompArgs();
             for (int i = 0; i < 6; i++) args[i] = call.Arguments[i];
+            foreach (var (index, bytes) in call.Strings)
+            {
+                ulong address = StringArea + (ulong)index * StringSlot;
+                task.Process.Memory.Map(address, bytes);
+                args[index] = address;
+            }
             var data = new SeccompData(number.Value, arch, 0, args);
             calls.Add(new ReplayedCall(call, data, task.Evaluate(in data)));
             if (call.IsExec && call.Result == "0") task.Exec();
