@@ -15,6 +15,8 @@ public sealed class CommandHelpTests
         { "objdump", ["--programs"] },
         { "compile", ["--format", "--output", "--arch", "--caps", "--kernel", "--bad-arch"] },
         { "inspect", ["--source"] },
+        { "verify", ["--as", "--log-level", "--section"] },
+        { "plan", ["--filter", "--profile", "--cbpf", "--arch", "--json"] },
     };
 
     [Fact]
