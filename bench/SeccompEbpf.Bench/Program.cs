@@ -7,6 +7,7 @@ public static class Program
     {
         ["interpreter"] = ("ns per run and per instruction of the interpreter on loop, memory and empty programs", InterpreterBenchmark.Run),
         ["notify"] = ("supervisor round trip vs a minimal C notify loop; run -- /bin/true wall time; options --calls N --runs R --aot-cli PATH", Notify.NotifyBenchmark.Run),
+        ["profiles"] = ("Docker's profile: compile time and getppid latency, ours vs libseccomp; options --profile PATH --compile-runs N --round-ms N --rounds N", Profiles.ProfileBenchmark.Run),
     };
 
     public static int Main(string[] args)
