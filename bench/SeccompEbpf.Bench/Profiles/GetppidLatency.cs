@@ -13,14 +13,17 @@ public static class GetppidLatency
 {
     public readonly record struct Outcome(Measurement.Result Result, string? Error);
 
+    /// <summary>getppid's number on this machine's native ABI, or -1 when unknown here.</summary>
+    public static int Number => RuntimeInformation.ProcessArchitecture switch
+    {
+        Architecture.X64 => 110,
+        Architecture.Arm64 or Architecture.RiscV64 or Architecture.LoongArch64 => 173,
+        _ => -1,
+    };
+
     public static Outcome Measure(ClassicInstruction[]? filter, TimeSpan roundTime, int rounds)
     {
-        long nr = RuntimeInformation.ProcessArchitecture switch
-        {
-            Architecture.X64 => 110,
-            Architecture.Arm64 or Architecture.RiscV64 or Architecture.LoongArch64 => 173,
-            _ => -1,
-        };
+        long nr = Number;
         if (nr < 0) return new(default, $"getppid's number is unknown on {RuntimeInformation.ProcessArchitecture}");
         Outcome outcome = default;
         var thread = new Thread(() => outcome = OnThisThread(nr, filter, roundTime, rounds)) { IsBackground = true };
