@@ -14,5 +14,6 @@ public static class CommandTable
         new Commands.ObjdumpCommand(),
         new Commands.CompileCommand(),
         new Commands.InspectCommand(),
+        new Commands.VerifyCommand(),
     ];
 }

@@ -30,7 +30,7 @@ internal static class CodeRelocator
             {
                 case ElfConstants.Reloc64_64:
                 {
-                    var error = RelocateLoad(elf, code, index, sym, maps, textSectionIndex, at);
+                    var error = RelocateLoad(elf, code, index, sym, r.Addend, maps, textSectionIndex, at);
                     if (error is not null) return error;
                     break;
                 }
@@ -56,7 +56,8 @@ internal static class CodeRelocator
         return null;
     }
 
-    private static BpfError? RelocateLoad(ElfFile elf, CodeSection code, int index, ElfSymbol sym, ObjectMapTable maps,
+    /// <param name="addend">the RELA addend (0 for REL, where clang leaves it in the first slot's imm).</param>
+    private static BpfError? RelocateLoad(ElfFile elf, CodeSection code, int index, ElfSymbol sym, long addend, ObjectMapTable maps,
         int textSectionIndex, string at)
     {
         var insns = code.Instructions;
@@ -70,7 +71,7 @@ internal static class CodeRelocator
         int dataMap = maps.FindDataMap(sym.SectionIndex);
         if (dataMap >= 0)
         {
-            long offset = insn.Imm + (long)Math.Min(sym.Value, int.MaxValue);
+            long offset = insn.Imm + (long)Math.Min(sym.Value, int.MaxValue) + Math.Clamp(addend, int.MinValue, int.MaxValue);
             if (offset < 0 || offset > int.MaxValue)
                 return new BpfError($"{at}: offset {offset} into {section.Name} is out of range");
             insns[index] = insn with { Src = LoadImmSource.MapIdxValue, Imm = dataMap };
@@ -79,7 +80,7 @@ internal static class CodeRelocator
         }
         if (maps.IsMapDefinitionSection(section))
         {
-            ulong offset = sym.Value + (sym.IsSection ? (ulong)(uint)insn.Imm : 0);
+            ulong offset = sym.Value + (sym.IsSection ? (ulong)(uint)insn.Imm : 0) + (ulong)addend;
             int map = maps.FindDefinedMap(sym.SectionIndex, offset);
             if (map < 0)
                 return new BpfError($"{at}: no map is defined at offset {offset} of {section.Name}");
@@ -91,7 +92,7 @@ internal static class CodeRelocator
         {
             if (sym.SectionIndex != textSectionIndex)
                 return new BpfError($"{at}: a callback must be a function in .text, not in {section.Name}");
-            long bytes = (long)Math.Min(sym.Value, int.MaxValue) + insn.Imm;
+            long bytes = (long)Math.Min(sym.Value, int.MaxValue) + insn.Imm + Math.Clamp(addend, int.MinValue, int.MaxValue);
             if (bytes < 0 || bytes % Instruction.Size != 0)
                 return new BpfError($"{at}: function address {bytes} is not an instruction of .text");
             insns[index] = insn with { Src = LoadImmSource.Func, Imm = 0 };

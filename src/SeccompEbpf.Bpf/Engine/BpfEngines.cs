@@ -1,4 +1,5 @@
 using SeccompEbpf.Bpf.Engine.Interpreter;
+using SeccompEbpf.Bpf.Engine.Jit;
 
 namespace SeccompEbpf.Bpf.Engine;
 
@@ -8,13 +9,15 @@ public static class BpfEngines
     public static BpfResult<IBpfEngine> Get(EngineKind kind) => kind switch
     {
         EngineKind.Interpreter => BpfInterpreter.Instance,
-        // The JIT registers itself here when it lands (Engine/Jit).
-        EngineKind.Jit => new BpfError("the JIT engine is not available in this build; use the interpreter"),
+        EngineKind.Jit => BpfJit.Instance,
         _ => new BpfError($"unknown engine {kind}"),
     };
 
+    /// <summary>What users run unless they ask otherwise (<c>--engine interpreter</c>).</summary>
+    public const EngineKind Default = EngineKind.Jit;
+
     /// <summary>Validates and prepares <paramref name="program"/> with the engine of <paramref name="kind"/>.</summary>
-    public static BpfResult<IBpfExecutable> Prepare(BpfProgram program, EngineKind kind = EngineKind.Interpreter)
+    public static BpfResult<IBpfExecutable> Prepare(BpfProgram program, EngineKind kind = Default)
     {
         var engine = Get(kind);
         return engine.IsOk ? engine.Value.Prepare(program) : engine.Error!;

@@ -21,8 +21,12 @@ public static class InstructionCodec
     public static BpfResult<Instruction[]> DecodeProgram(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length % Instruction.Size != 0)
-            return BpfError.At(bytes.Length / Instruction.Size,
-                $"program is {bytes.Length} bytes, not a multiple of {Instruction.Size}: {bytes.Length % Instruction.Size} trailing byte(s) after instruction {bytes.Length / Instruction.Size - 1}");
+        {
+            int whole = bytes.Length / Instruction.Size;
+            // With no whole instruction there is no "instruction -1" to point after.
+            string where = whole == 0 ? "shorter than one instruction" : $"{bytes.Length % Instruction.Size} trailing byte(s) after instruction {whole - 1}";
+            return BpfError.At(whole, $"program is {bytes.Length} bytes, not a multiple of {Instruction.Size}: {where}");
+        }
         var result = new Instruction[bytes.Length / Instruction.Size];
         for (int i = 0; i < result.Length; i++)
             result[i] = Decode(bytes.Slice(i * Instruction.Size, Instruction.Size));

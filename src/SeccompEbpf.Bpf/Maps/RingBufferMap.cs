@@ -23,6 +23,7 @@ public sealed unsafe class RingBufferMap : BpfMap
     private readonly MemoryRegion[] _regions;
     private readonly Lock _producerLock = new();
     private readonly Lock _consumerLock = new();
+    private readonly ManualResetEventSlim _submitted = new(false);
     private long _producer;
     private long _consumer;
 
@@ -68,7 +69,11 @@ public sealed unsafe class RingBufferMap : BpfMap
         if (!TryFindReservedHeader(dataAddress, out uint* header)) return false;
         uint length = *header & ~(BusyBit | DiscardBit);
         Volatile.Write(ref *header, length | (discard ? DiscardBit : 0));
-        if (!discard) RecordSubmitted?.Invoke();
+        if (!discard)
+        {
+            _submitted.Set();
+            RecordSubmitted?.Invoke();
+        }
         return true;
     }
 
@@ -121,6 +126,17 @@ public sealed unsafe class RingBufferMap : BpfMap
         return delivered;
     }
 
+    /// <summary>
+    /// Blocks until a record has been submitted since the last call that returned true (or the
+    /// timeout passes); then call <see cref="Consume"/>. For a consumer thread of a supervisor.
+    /// </summary>
+    public bool WaitForData(TimeSpan timeout)
+    {
+        if (!_submitted.Wait(timeout)) return false;
+        _submitted.Reset();
+        return true;
+    }
+
     /// <summary>All submitted records, copied (convenient for tests and the CLI).</summary>
     public List<byte[]> Drain()
     {
@@ -147,5 +163,9 @@ public sealed unsafe class RingBufferMap : BpfMap
         return true;
     }
 
-    protected override void Dispose(bool disposing) => _data.Dispose();
+    protected override void Dispose(bool disposing)
+    {
+        _data.Dispose();
+        _submitted.Dispose();
+    }
 }

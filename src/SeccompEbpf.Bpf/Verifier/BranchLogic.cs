@@ -6,7 +6,7 @@ namespace SeccompEbpf.Bpf.Verifier;
 /// Conditional branches on scalars: whether the outcome is already decided, and what each
 /// outcome teaches about both operands (the kernel's is_branch_taken and range refinement).
 /// </summary>
-internal static class BranchLogic
+public static class BranchLogic
 {
     /// <summary>The condition that holds on the fall-through path of <paramref name="op"/>.</summary>
     public static JmpOp Negate(JmpOp op) => op switch

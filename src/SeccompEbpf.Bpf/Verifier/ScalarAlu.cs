@@ -7,7 +7,7 @@ namespace SeccompEbpf.Bpf.Verifier;
 /// ALU transfer functions on scalars: the result contains every value the real operation can
 /// produce. 32-bit operations work on the low halves and zero-extend, as the ISA does.
 /// </summary>
-internal static class ScalarAlu
+public static class ScalarAlu
 {
     /// <summary>dst = dst OP src for the binary operations (not MOV, NEG, END).</summary>
     public static ScalarValue Binary(AluOp op, bool is64, ScalarValue dst, ScalarValue src, bool signedDivMod)

@@ -38,11 +38,12 @@ internal sealed partial class VerifierRun
                     map = reg.Map;
                     if (MapHelperCompatibility.Check(proto.Id, proto.Name, map!) is { } why) Fail(VerifierRule.HelperArgument, why);
                     break;
-                case HelperArg.PtrToMapKey or HelperArg.PtrToMapValue:
+                case HelperArg.PtrToMapKey or HelperArg.PtrToMapValue or HelperArg.PtrToUninitMapValue or HelperArg.PtrToMapValueOrNull:
                 {
                     if (map is null) Fail(VerifierRule.HelperArgument, $"{proto.Name}: a key/value argument needs a map argument before it");
+                    if (kind == HelperArg.PtrToMapValueOrNull && reg.IsConst && reg.Value.ConstValue == 0) break;
                     uint bytes = kind == HelperArg.PtrToMapKey ? map!.KeySize : map!.ValueSize;
-                    HelperMemory(r, reg, bytes, bytes, write: false, proto.Name);
+                    HelperMemory(r, reg, bytes, bytes, write: kind == HelperArg.PtrToUninitMapValue, proto.Name);
                     break;
                 }
                 case HelperArg.PtrToMem or HelperArg.PtrToUninitMem:
@@ -54,9 +55,9 @@ internal sealed partial class VerifierRun
                     i++;
                     break;
                 }
-                case HelperArg.ConstSize or HelperArg.ConstSizeOrZero:
+                case HelperArg.ConstSize or HelperArg.ConstSizeOrZero or HelperArg.ConstAllocSizeOrZero:
                 {
-                    SizeArgument(r, reg, kind == HelperArg.ConstSizeOrZero, proto.Name);
+                    SizeArgument(r, reg, kind != HelperArg.ConstSize, proto.Name);
                     if (reg.Value.IsConst) constSize = reg.Value.ConstValue;
                     break;
                 }
@@ -80,6 +81,10 @@ internal sealed partial class VerifierRun
                     break;
                 case HelperArg.PtrToFunc:
                     Fail(VerifierRule.Unsupported, $"{proto.Name} takes a callback function; callbacks are not supported");
+                    break;
+                default:
+                    // A kind this verifier does not know is never waved through.
+                    Fail(VerifierRule.Unsupported, $"{proto.Name} argument {r} has kind {kind}, which this verifier cannot check");
                     break;
             }
         }

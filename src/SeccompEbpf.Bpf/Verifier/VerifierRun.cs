@@ -72,7 +72,6 @@ internal sealed partial class VerifierRun
                 error = f.Error;
             }
         }
-        if (error is not null) Log(0, error.ToString());
         clock.Stop();
         return new VerificationResult(error, _processed, _stored, _pruned,
             _stackDepth.Length > 0 ? _stackDepth.Max() : 0, clock.Elapsed, _log.ToString());

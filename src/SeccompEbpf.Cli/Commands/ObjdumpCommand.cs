@@ -7,7 +7,7 @@ public sealed class ObjdumpCommand : ICliCommand
 {
     public string Name => "objdump";
 
-    public string Summary => "Show the sections, programs, maps, relocations and disassembly of a BPF object";
+    public string Summary => "show the sections, programs, maps, relocations and disassembly of a BPF object (.o)";
 
     public string Help => """
         Usage: seccomp-ebpf objdump [--programs] FILE.o

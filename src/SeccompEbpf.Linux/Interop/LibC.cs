@@ -36,9 +36,6 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "write", SetLastError = true)]
     public static partial nint Write(int fd, void* buffer, nuint count);
 
-    [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
-    public static partial int EventFd(uint initialValue, int flags);
-
     [LibraryImport(Lib, EntryPoint = "poll", SetLastError = true)]
     public static partial int Poll(PollFd* fds, nuint count, int timeoutMilliseconds);
 

@@ -29,7 +29,6 @@ internal static class LinuxConstants
 
     public const int X_OK = 1;
     public const int O_WRONLY = 0x1, O_CREAT = 0x40, O_TRUNC = 0x200;
-    public const int EFD_CLOEXEC = 0x80000;
 
     public const short POSIX_SPAWN_SETSIGDEF = 0x04;
     public const short POSIX_SPAWN_SETSIGMASK = 0x08;

@@ -49,8 +49,15 @@ public sealed unsafe class LaunchedCommand : IDisposable
         return failure;
     }
 
-    /// <summary>Sends a signal through the pidfd (never to a recycled pid). False once the command is gone.</summary>
-    public bool Signal(int signal) => !_reaped && _pidFd >= 0 && SeccompNotifyInterop.PidfdSendSignal(_pidFd, signal) == 0;
+    /// <summary>
+    /// Sends a signal to the command. False once it has been reaped. Through the pidfd when the kernel
+    /// has pidfds; otherwise kill(2), which is safe too: the pid of our own unreaped child cannot be reused.
+    /// </summary>
+    public bool Signal(int signal)
+    {
+        if (_reaped) return false;
+        return _pidFd >= 0 ? SeccompNotifyInterop.PidfdSendSignal(_pidFd, signal) == 0 : LibC.Kill(Pid, signal) == 0;
+    }
 
     /// <summary>Waits for the command to end and reaps it.</summary>
     public ExitStatus Wait()

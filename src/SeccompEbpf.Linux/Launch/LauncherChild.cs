@@ -50,6 +50,7 @@ public static unsafe class LauncherChild
         Span<byte> installedMessage = [LaunchProtocol.Installed];
 
         RestoreSignalDefaultsForCommand();
+        SettleRuntimeThreads();
 
         if (LibC.Prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
             return Fail(control, $"prctl(PR_SET_NO_NEW_PRIVS): {LibC.ErrnoMessage(LibC.LastErrno)}");
@@ -71,6 +72,18 @@ public static unsafe class LauncherChild
         var errno = LibC.LastErrno;
         FdPassing.Send(control, LaunchProtocol.EncodeExecFailure(errno, $"cannot execute {path}: {LibC.ErrnoMessage(errno)}"), -1);
         return errno == ENOENT ? NotFoundExit : CannotExecuteExit;
+    }
+
+    /// <summary>
+    /// The filter also applies to the runtime's own threads (TSYNC), and their system calls would be
+    /// counted by stateful policies as if the command made them. A runtime thread that is still
+    /// starting up (the NativeAOT finalizer thread calls getpid, for one) is made to finish first:
+    /// a collection plus a wait for finalizers leaves the GC and finalizer threads idle.
+    /// </summary>
+    private static void SettleRuntimeThreads()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 
     private static int Fail(int control, string message)

@@ -11,9 +11,12 @@ namespace SeccompEbpf.Linux.Supervisor;
 /// <item>ERRNO(n) → the call returns -n without running (n capped at 4095; ERRNO(0) returns 0).</item>
 /// <item>LOG → logged by the supervisor, then continued.</item>
 /// <item>TRACE → ENOSYS, what the kernel does when no tracer is attached.</item>
-/// <item>TRAP → the call fails with ENOSYS and SIGSYS is sent to the thread (tgkill). Unlike the kernel's
-///   TRAP, the handler sees si_code SI_TKILL, not SYS_SECCOMP with si_syscall/si_arch, since user space
-///   may not forge kernel siginfo, and the signal arrives just after the call returns rather than at it.</item>
+/// <item>TRAP → SIGSYS is sent to the thread (tgkill) while its call is still held, then the call is
+///   answered with ENOSYS. A thread with the default SIGSYS action dies at once, as under the kernel's
+///   TRAP. Differences: the handler sees si_code SI_TKILL, not SYS_SECCOMP with si_syscall/si_arch
+///   (user space may not forge kernel siginfo), and since the signal interrupts the held call, a
+///   handler that returns sees the call fail with EINTR — or, with SA_RESTART, the call is made again
+///   and decided again.</item>
 /// <item>KILL_PROCESS → SIGKILL to the thread group; the call is answered with ENOSYS in case the kill fails.</item>
 /// <item>KILL_THREAD → the same as KILL_PROCESS: user space cannot end a single thread (SIGKILL always
 ///   takes the whole thread group), so we take the stricter outcome.</item>
@@ -40,13 +43,12 @@ internal static unsafe class ActionResponder
                 response.Error = -ENOSYS;
                 break;
             case SeccompAction.Trap:
-                // Resolve the thread group while the call is pending (the pid cannot be reused yet);
-                // tgkill then refuses a tid that no longer belongs to that group.
+                // Signal first, while the call is held (the tid cannot be reused yet): answering
+                // first would let a short-lived thread return and exit before the signal lands.
                 var tgid = new NotifiedProcess(listener, notification.Id, notification.Pid).TryReadTgid();
-                response.Error = -ENOSYS;
-                listener.TrySend(&response);
                 if (tgid is { } group) LibC.TgKill(group, notification.Pid, SIGSYS);
-                return;
+                response.Error = -ENOSYS;
+                break;
             default: // KILL_PROCESS, KILL_THREAD
                 KillProcessOf(listener, notification);
                 response.Error = -ENOSYS;

@@ -30,18 +30,18 @@ public static class ClassicInterpreter
         Span<uint> scratch = stackalloc uint[ClassicInstruction.ScratchWords];
         scratch.Clear();
         int pc = 0;
-        executed = 0;
+        int count = 0; // a local, not the out parameter, so it stays in a register
         while (true)
         {
             if ((uint)pc >= (uint)program.Length)
                 throw new ClassicProgramException(pc, "execution ran past the last instruction (the program was not checked)");
             var ins = program[pc];
-            executed++;
+            count++;
             pc++;
             switch (ins.Code)
             {
-                case RetK: return ins.K;
-                case RetA: return a;
+                case RetK: { executed = count; return ins.K; }
+                case RetA: { executed = count; return a; }
 
                 case LdImm: a = ins.K; break;
                 case LdxImm: x = ins.K; break;
@@ -61,10 +61,10 @@ public static class ClassicInterpreter
                 case SubX: a -= x; break;
                 case MulK: a *= ins.K; break;
                 case MulX: a *= x; break;
-                case DivK: if (ins.K == 0) return 0; a /= ins.K; break;
-                case DivX: if (x == 0) return 0; a /= x; break;
-                case ModK: if (ins.K == 0) return 0; a %= ins.K; break;
-                case ModX: if (x == 0) return 0; a %= x; break;
+                case DivK: if (ins.K == 0) { executed = count; return 0; } a /= ins.K; break;
+                case DivX: if (x == 0) { executed = count; return 0; } a /= x; break;
+                case ModK: if (ins.K == 0) { executed = count; return 0; } a %= ins.K; break;
+                case ModX: if (x == 0) { executed = count; return 0; } a %= x; break;
                 case OrK: a |= ins.K; break;
                 case OrX: a |= x; break;
                 case AndK: a &= ins.K; break;

@@ -12,7 +12,7 @@ public sealed record SeccompCredentials(bool CapSysAdmin, UserNamespaceId UserNa
 /// per thread in Linux; fork gives the child the same chain object (and so the same eBPF maps),
 /// exec keeps it, and nothing removes a filter.
 /// </summary>
-public sealed class SeccompThread
+public sealed class SeccompThread : Helpers.ISeccompTaskView
 {
     internal SeccompThread(SeccompProcess process, int tid, FilterChain? chain, bool noNewPrivs, SeccompCredentials credentials)
     {
@@ -45,6 +45,20 @@ public sealed class SeccompThread
     /// <summary>execve(): the filters stay; the other threads of the process end.</summary>
     public void Exec() => Process.KeepOnly(this);
 
+    /// <summary>uid and gid as seen from the initial user namespace (what get_current_uid_gid reports).</summary>
+    public (uint Uid, uint Gid) InitialNamespaceIds { get; set; }
+
+    /// <summary>The simulated model has one pid namespace, the initial one: ids elsewhere are not visible.</summary>
+    public (int Pid, int Tgid)? IdsIn(Helpers.PidNamespaceId pidNamespace) =>
+        pidNamespace == Helpers.PidNamespaceId.Initial ? (Tid, Process.Pid) : null;
+
+    public bool IsDumpable => Process.IsDumpable;
+
+    public int ReadMemory(ulong address, Span<byte> destination) => Process.Memory.Read(address, destination);
+
+    /// <summary>Per-process eBPF storage is keyed by the thread-group leader, i.e. the process.</summary>
+    ulong Bpf.Engine.IProcessEnvironment.CurrentProcessKey => (ulong)Process.Pid;
+
     public override string ToString() => $"thread {Tid} of process {Process.Pid}";
 }
 
@@ -64,10 +78,19 @@ public sealed class SeccompProcess
     public IReadOnlyList<SeccompThread> Threads => _threads;
     public SeccompThread MainThread => _threads[0];
 
+    /// <summary>The process's user memory, for helpers that read it.</summary>
+    public Helpers.SimulatedMemory Memory { get; internal set; } = new();
+
+    /// <summary>prctl(PR_SET_DUMPABLE); setuid programs and secrets make a process non-dumpable.</summary>
+    public bool IsDumpable { get; set; } = true;
+
     internal SeccompThread AddThread(SeccompThread? like, SeccompCredentials? credentials = null, int? tid = null)
     {
         var thread = new SeccompThread(this, tid ?? System.NextId(), like?.Chain, like?.NoNewPrivs ?? false,
-            credentials ?? like?.Credentials ?? SeccompCredentials.Unprivileged);
+            credentials ?? like?.Credentials ?? SeccompCredentials.Unprivileged)
+        {
+            InitialNamespaceIds = like?.InitialNamespaceIds ?? default,
+        };
         _threads.Add(thread);
         return thread;
     }
@@ -95,7 +118,11 @@ public sealed class SeccompSystem(KernelFlavor flavor = KernelFlavor.Upstream)
     internal SeccompProcess NewProcess(SeccompThread parent)
     {
         int pid = NextId();
-        var process = new SeccompProcess(this, pid);
+        var process = new SeccompProcess(this, pid)
+        {
+            Memory = parent.Process.Memory.Clone(),
+            IsDumpable = parent.Process.IsDumpable,
+        };
         process.AddThread(parent, tid: pid);
         return process;
     }

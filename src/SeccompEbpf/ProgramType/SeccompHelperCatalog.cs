@@ -19,17 +19,17 @@ public static class SeccompHelperCatalog
     public static readonly HelperPrototype GetCurrentPidTgid = new(14, "get_current_pid_tgid", HelperReturn.Integer);
     public static readonly HelperPrototype GetCurrentUidGid = new(15, "get_current_uid_gid", HelperReturn.Integer);
     public static readonly HelperPrototype MapPushElem = new(87, "map_push_elem", HelperReturn.Integer, ConstMapPtr, PtrToMapValue, Scalar);
-    public static readonly HelperPrototype MapPopElem = new(88, "map_pop_elem", HelperReturn.Integer, ConstMapPtr, PtrToMapValue);
-    public static readonly HelperPrototype MapPeekElem = new(89, "map_peek_elem", HelperReturn.Integer, ConstMapPtr, PtrToMapValue);
+    public static readonly HelperPrototype MapPopElem = new(88, "map_pop_elem", HelperReturn.Integer, ConstMapPtr, PtrToUninitMapValue);
+    public static readonly HelperPrototype MapPeekElem = new(89, "map_peek_elem", HelperReturn.Integer, ConstMapPtr, PtrToUninitMapValue);
     public static readonly HelperPrototype ProbeReadUser = new(112, "probe_read_user", HelperReturn.Integer, PtrToUninitMem, ConstSizeOrZero, Scalar);
     public static readonly HelperPrototype ProbeReadUserStr = new(114, "probe_read_user_str", HelperReturn.Integer, PtrToUninitMem, ConstSizeOrZero, Scalar);
     public static readonly HelperPrototype KtimeGetBootNs = new(125, "ktime_get_boot_ns", HelperReturn.Integer);
     public static readonly HelperPrototype RingbufOutput = new(130, "ringbuf_output", HelperReturn.Integer, ConstMapPtr, PtrToMem, ConstSizeOrZero, Scalar);
-    public static readonly HelperPrototype RingbufReserve = new(131, "ringbuf_reserve", HelperReturn.PtrToAllocMemOrNull, ConstMapPtr, ConstSize, Scalar);
+    public static readonly HelperPrototype RingbufReserve = new(131, "ringbuf_reserve", HelperReturn.PtrToAllocMemOrNull, ConstMapPtr, ConstAllocSizeOrZero, Scalar);
     public static readonly HelperPrototype RingbufSubmit = new(132, "ringbuf_submit", HelperReturn.Void, PtrToAllocMem, Scalar);
     public static readonly HelperPrototype RingbufDiscard = new(133, "ringbuf_discard", HelperReturn.Void, PtrToAllocMem, Scalar);
     public static readonly HelperPrototype RingbufQuery = new(134, "ringbuf_query", HelperReturn.Integer, ConstMapPtr, Scalar);
-    public static readonly HelperPrototype TaskStorageGet = new(156, "task_storage_get", HelperReturn.PtrToMapValueOrNull, ConstMapPtr, PtrToTaskOrNull, PtrToStackOrNull, Scalar);
+    public static readonly HelperPrototype TaskStorageGet = new(156, "task_storage_get", HelperReturn.PtrToMapValueOrNull, ConstMapPtr, PtrToTaskOrNull, PtrToMapValueOrNull, Scalar);
     public static readonly HelperPrototype TaskStorageDelete = new(157, "task_storage_delete", HelperReturn.Integer, ConstMapPtr, PtrToTaskOrNull);
     public static readonly HelperPrototype ForEachMapElem = new(164, "for_each_map_elem", HelperReturn.Integer, ConstMapPtr, PtrToFunc, PtrToStackOrNull, Scalar);
 

@@ -15,28 +15,29 @@ public sealed class ExampleRunner : IDisposable
     public const uint ArchAarch64 = 0xc00000b7;
 
     private readonly IBpfExecutable _executable;
-    private readonly BpfRunContext _context = new();
+    private readonly BpfRunContext _context;
 
     public ExampleRunner(BpfObject obj, EngineKind engine, HelperTable? helpers = null, object? environment = null)
     {
         // Skip only when the engine is not in this build; once it is, a failure to prepare is a bug.
         var available = BpfEngines.Get(engine);
         Assert.SkipUnless(available.IsOk, $"{engine}: {available.Error}");
-        Object = obj;
-        var source = Assert.Single(obj.Programs);
-        var program = SeccompEbpf.Bpf.Engine.BpfProgram.Create(source.Name, source.Instructions, obj.Maps, helpers);
+        var instance = BpfObjectInstance.Create(obj);
+        Assert.True(instance.IsOk, instance.Error?.ToString());
+        Instance = instance.Value;
+        var program = Instance.Program(Assert.Single(obj.Programs).Name, helpers);
         Assert.True(program.IsOk, program.Error?.ToString());
         Program = program.Value;
         var executable = available.Value.Prepare(Program);
         Assert.True(executable.IsOk, executable.Error?.ToString());
         _executable = executable.Value;
-        _context.Environment = environment;
+        _context = new BpfRunContext { Environment = environment };
     }
 
-    public BpfObject Object { get; }
+    public BpfObjectInstance Instance { get; }
     public SeccompEbpf.Bpf.Engine.BpfProgram Program { get; }
 
-    public global::SeccompEbpf.Bpf.Maps.BpfMap Map(string name) => Program.Maps[Object.FindMapIndex(name)];
+    public SeccompEbpf.Bpf.Maps.BpfMap Map(string name) => Instance.Map(name) ?? throw new InvalidOperationException($"no map {name}");
 
     /// <summary>Runs the filter and returns its action (r0 as u32); fails the test on a run-time error.</summary>
     public uint Run(int nr, uint arch = ArchX86_64, params ulong[] args)
@@ -54,7 +55,7 @@ public sealed class ExampleRunner : IDisposable
 
     public void Dispose()
     {
-        foreach (var map in Program.Maps) map.Dispose();
+        Instance.Dispose();
         _context.Dispose();
     }
 }

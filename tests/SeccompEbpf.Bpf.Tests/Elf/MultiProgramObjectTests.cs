@@ -87,6 +87,21 @@ public class MultiProgramObjectTests
         Assert.Equal([0], mapLoads);
     }
 
+    [Fact]
+    public void Programs_of_one_instance_share_its_maps()
+    {
+        var obj = Load(ClangCompiler.Clang19);
+        using var instance = BpfObjectInstance.Create(obj).Value;
+        var first = instance.Program("first").Value;
+        var second = instance.Program("second").Value;
+        Assert.Same(first.Maps, second.Maps);
+        Assert.Same(instance.Map("legacy_counts"), first.Maps[0]);
+        Assert.Equal(obj.Maps.Count, instance.Maps.Count);
+        var missing = instance.Program("nope");
+        Assert.False(missing.IsOk);
+        Assert.Contains("no program 'nope' in the object (it has: first, second, sleepy, sock, xdp_pass, probe)", missing.Error!.Message);
+    }
+
     private static void AssertCallsLandOnFunctionStarts(ObjectProgram program)
     {
         var starts = program.Functions.Skip(1).Select(f => f.StartIndex).ToHashSet();

@@ -51,11 +51,16 @@ public static class KernelThreadHarness
             return $"no seccomp_data arch/syscall number known for {RuntimeInformation.ProcessArchitecture}";
         var probe = OnFreshThread(() =>
         {
+            int inherited = InheritedFilterCount();
             var before = Invoke(MinNr, default);
             int noNewPrivs = SeccompThreadFilter.SetNoNewPrivs();
             int install = SeccompThreadFilter.Install([ClassicInstruction.Stmt(ClassicOpcodes.RetK, SeccompAction.Allow)]);
-            return (before, noNewPrivs, install);
+            return (inherited, before, noNewPrivs, install);
         });
+        // New threads inherit the filters of the thread that creates them: a test runner thread
+        // that already has filters would change every verdict and the instruction budget.
+        if (probe.inherited != 0)
+            return $"test threads start with {probe.inherited} inherited seccomp filter(s) (another test filtered a shared thread)";
         if (probe.before != new SyscallOutcome(-1, SyscallOutcome.Enosys))
             return $"system call {MinNr} gives {probe.before}, not ENOSYS (an inherited seccomp filter or a kernel that defines it)";
         if (probe.noNewPrivs != 0) return $"prctl(PR_SET_NO_NEW_PRIVS) failed with errno {probe.noNewPrivs}";
@@ -79,6 +84,19 @@ public static class KernelThreadHarness
                 outcomes[i] = Invoke(inputs[i].Nr, inputs[i]);
             return (error, outcomes);
         });
+
+    /// <summary>Seccomp_filters of the calling thread (/proc/thread-self/status); 0 when the kernel does not report it.</summary>
+    public static int InheritedFilterCount()
+    {
+        try
+        {
+            foreach (var line in File.ReadLines("/proc/thread-self/status"))
+                if (line.StartsWith("Seccomp_filters:", StringComparison.Ordinal))
+                    return int.Parse(line["Seccomp_filters:".Length..].Trim());
+        }
+        catch (IOException) { }
+        return 0; // older kernels do not report it; the ENOSYS probe still guards
+    }
 
     private static SyscallOutcome Invoke(long nr, in SeccompData data)
     {

@@ -1,0 +1,93 @@
+using SeccompEbpf.Bpf.Engine;
+using SeccompEbpf.Bpf.Helpers;
+
+namespace SeccompEbpf.Model.Helpers;
+
+/// <summary>
+/// The proposal's seccomp helpers and the choice of the helper set at load time: the base set,
+/// ids from the initial user namespace, pid/tgid in the loader's pid namespace, user-memory reads
+/// (the full version when the loader has CAP_SYS_PTRACE, otherwise a variant that refuses with
+/// -EPERM when the filtered process is not dumpable), per-process storage. When the LSM hook
+/// refuses extended features the program gets no helpers at all.
+/// </summary>
+public static class SeccompHelpers
+{
+    private const int EPERM = 1, ENOENT = 2, EFAULT = 14, EINVAL = 22;
+
+    public static HelperTable For(SeccompLoaderPrivileges loader)
+    {
+        if (!loader.LsmAllowsExtended) return HelperTable.Empty;
+        return HelperTable.Base.With(
+            GetCurrentUidGid,
+            GetCurrentPidTgid(loader.PidNamespace),
+            ProbeReadUser(requireDumpable: !loader.CapSysPtrace),
+            ProbeReadUserStr(requireDumpable: !loader.CapSysPtrace),
+            ProcessStorageHelpers.Get,
+            ProcessStorageHelpers.Delete);
+    }
+
+    /// <summary>(gid &lt;&lt; 32) | uid, as seen from the initial user namespace.</summary>
+    public static readonly HelperDefinition GetCurrentUidGid = new(
+        new(HelperIds.GetCurrentUidGid, "get_current_uid_gid", HelperReturn.Integer),
+        (ctx, _, _, _, _, _) => Task(ctx) is { } task
+            ? ((ulong)task.InitialNamespaceIds.Gid << 32) | task.InitialNamespaceIds.Uid
+            : Errno(-EINVAL));
+
+    /// <summary>(tgid &lt;&lt; 32) | pid in the loader's pid namespace; -ENOENT when the task is not visible there.</summary>
+    public static HelperDefinition GetCurrentPidTgid(PidNamespaceId loaderNamespace) => new(
+        new(HelperIds.GetCurrentPidTgid, "get_current_pid_tgid", HelperReturn.Integer),
+        (ctx, _, _, _, _, _) =>
+        {
+            if (Task(ctx) is not { } task) return Errno(-EINVAL);
+            return task.IdsIn(loaderNamespace) is { } ids ? ((ulong)(uint)ids.Tgid << 32) | (uint)ids.Pid : Errno(-ENOENT);
+        });
+
+    /// <summary>probe_read_user(dst, size, unsafe_ptr): 0, or a negative errno with dst zeroed.</summary>
+    public static HelperDefinition ProbeReadUser(bool requireDumpable) => new(
+        new(HelperIds.ProbeReadUser, "probe_read_user", HelperReturn.Integer, HelperArg.PtrToUninitMem, HelperArg.ConstSizeOrZero, HelperArg.Anything),
+        (ctx, dst, size, source, _, _) =>
+        {
+            if (!TryWrite(ctx, dst, size, "destination (r1)", out var destination)) return 0;
+            if (Refusal(ctx, requireDumpable) is { } refused) { destination.Clear(); return Errno(refused); }
+            int copied = Task(ctx)!.ReadMemory(source, destination);
+            if (copied == destination.Length) return 0;
+            destination.Clear();
+            return Errno(copied < 0 ? copied : -EFAULT);
+        });
+
+    /// <summary>probe_read_user_str(dst, size, unsafe_ptr): the string length including its NUL, or a negative errno.</summary>
+    public static HelperDefinition ProbeReadUserStr(bool requireDumpable) => new(
+        new(HelperIds.ProbeReadUserStr, "probe_read_user_str", HelperReturn.Integer, HelperArg.PtrToUninitMem, HelperArg.ConstSizeOrZero, HelperArg.Anything),
+        (ctx, dst, size, source, _, _) =>
+        {
+            if (!TryWrite(ctx, dst, size, "destination (r1)", out var destination)) return 0;
+            if (destination.IsEmpty) return 0;
+            if (Refusal(ctx, requireDumpable) is { } refused) { destination.Clear(); return Errno(refused); }
+            int copied = Task(ctx)!.ReadMemory(source, destination[..^1]);
+            if (copied < 0) { destination.Clear(); return Errno(copied); }
+            int nul = destination[..copied].IndexOf((byte)0);
+            int length = nul >= 0 ? nul : copied;
+            if (nul < 0 && copied < destination.Length - 1) { destination.Clear(); return Errno(-EFAULT); } // ran into unmapped memory
+            destination[length] = 0;
+            return (ulong)(length + 1);
+        });
+
+    private static ulong Errno(long negatedErrno) => (ulong)negatedErrno;
+
+    // The destination must be program memory it may write; otherwise the run stops with an error.
+    private static bool TryWrite(BpfRunContext context, ulong address, ulong length, string argument, out Span<byte> span)
+    {
+        if (context.TryGetSpan(address, length, write: true, out span)) return true;
+        context.Fail($"{argument}: {length} byte(s) at 0x{address:x} are not writable ({context.DescribeAddress(address, length, true)})");
+        return false;
+    }
+
+    private static ISeccompTaskView? Task(BpfRunContext context) => context.Environment as ISeccompTaskView;
+
+    private static long? Refusal(BpfRunContext context, bool requireDumpable) => Task(context) switch
+    {
+        null => -EINVAL,
+        { IsDumpable: false } when requireDumpable => -EPERM,
+        _ => null,
+    };
+}
