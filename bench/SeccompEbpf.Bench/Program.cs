@@ -9,6 +9,7 @@ public static class Program
         ["notify"] = ("supervisor round trip vs a minimal C notify loop; run -- /bin/true wall time; options --calls N --runs R --aot-cli PATH", Notify.NotifyBenchmark.Run),
         ["classic"] = ("ns per call of a 245-syscall linear deny list: classic interpreter vs translated eBPF", ClassicBenchmark.Run),
         ["jit"] = ("interpreter vs JIT vs the kernel's JIT (BPF_PROG_TEST_RUN, root) on the same programs [--quick]", args => JitBenchmark.Run(args, Console.Out)),
+        ["profiles"] = ("Docker's profile: compile time and getppid latency, ours vs libseccomp; options --profile PATH --compile-runs N --round-ms N --rounds N", Profiles.ProfileBenchmark.Run),
     };
 
     public static int Main(string[] args)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using SeccompEbpf.Bpf.Elf.Writer;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Classic.Text;
 using SeccompEbpf.Model;
@@ -16,7 +17,7 @@ public sealed class CompileCommand : ICliCommand
     public string Summary => "compile an OCI/Docker seccomp profile (JSON) to a seccomp filter";
     public string Help => """
         Usage:
-          seccomp-ebpf compile PROFILE.json [--format raw|c|asm|pfc|json] [--output FILE]
+          seccomp-ebpf compile PROFILE.json [--format raw|c|asm|pfc|json|ebpf|ebpf-object] [--output FILE]
                                [--arch ARCH ...] [--native ARCH] [--caps CAP,...] [--kernel X.Y]
                                [--bad-arch ACTION]
 
@@ -33,7 +34,9 @@ public sealed class CompileCommand : ICliCommand
           json   instructions and what was resolved (arches, unknown names, counts)
           ebpf   the same policy as an eBPF seccomp program, raw 8-byte instructions
                  (r1 = struct seccomp_data *, action in r0; needs --output)
-        ebpf-object (an ELF object) is not available yet.
+          ebpf-object  that eBPF program as an ELF64 BPF object (section "seccomp", function
+                 "seccomp_policy", license "GPL"), readable by llvm-objdump and by
+                 seccomp-ebpf objdump/exec (needs --output; -o is the same)
 
         Options:
           --arch ARCH     filter exactly these ABIs instead of the profile's (repeatable):
@@ -48,9 +51,12 @@ public sealed class CompileCommand : ICliCommand
           seccomp-ebpf compile default.json --format raw --output docker.bpf
         """;
 
+    private const string EbpfObjectSection = "seccomp", EbpfObjectFunction = "seccomp_policy";
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args);
+        // "-o FILE" is accepted as the usual short form of --output (CliArgs knows long options only).
+        var cli = new CliArgs(args.Select(a => a == "-o" ? "--output" : a).ToArray());
         var format = cli.Option("--format", "asm");
         var output = cli.Option("--output");
         var arches = cli.Options("--arch");
@@ -60,11 +66,9 @@ public sealed class CompileCommand : ICliCommand
         var badArch = cli.Option("--bad-arch", "kill-thread");
         cli.RejectUnknown();
         if (cli.Positional.Count != 1) throw new CliUsageException("give exactly one PROFILE.json");
-        if (format is not ("raw" or "c" or "asm" or "pfc" or "json" or "ebpf"))
-            throw new CliUsageException(format == "ebpf-object"
-                ? "--format ebpf-object is not implemented yet"
-                : $"unknown --format '{format}' (raw, c, asm, pfc, json, ebpf)");
-        if (format is "raw" or "ebpf" && output is null) throw new CliUsageException($"--format {format} writes binary: give --output FILE");
+        if (format is not ("raw" or "c" or "asm" or "pfc" or "json" or "ebpf" or "ebpf-object"))
+            throw new CliUsageException($"unknown --format '{format}' (raw, c, asm, pfc, json, ebpf, ebpf-object)");
+        if (format is "raw" or "ebpf" or "ebpf-object" && output is null) throw new CliUsageException($"--format {format} writes binary: give --output FILE");
 
         var target = BuildTarget(arches, native, caps, kernel, badArch);
         var parsed = ProfileParser.ParseFile(cli.Positional[0]);
@@ -73,7 +77,7 @@ public sealed class CompileCommand : ICliCommand
 
         var resolved = PolicyResolver.Resolve(parsed.Profile!, target);
         foreach (var d in resolved.Diagnostics) stderr.WriteLine($"{cli.Positional[0]}: {d}");
-        if (format == "ebpf")
+        if (format is "ebpf" or "ebpf-object")
         {
             var ebpf = EbpfPolicyCompiler.Compile(resolved.Plan);
             if (!ebpf.IsOk)
@@ -81,8 +85,18 @@ public sealed class CompileCommand : ICliCommand
                 stderr.WriteLine($"seccomp-ebpf compile: {ebpf.Error}");
                 return ExitCodes.Rejected;
             }
-            File.WriteAllBytes(output!, Bpf.Isa.InstructionCodec.EncodeProgram(ebpf.Value));
-            stderr.WriteLine($"wrote {ebpf.Value.Length} eBPF instructions to {output}");
+            Bpf.BpfResult<byte[]> bytes = format == "ebpf-object"
+                ? BpfObjectWriter.Write(ebpf.Value, EbpfObjectSection, EbpfObjectFunction)
+                : Bpf.Isa.InstructionCodec.EncodeProgram(ebpf.Value);
+            if (!bytes.IsOk)
+            {
+                stderr.WriteLine($"seccomp-ebpf compile: {bytes.Error}");
+                return ExitCodes.Rejected;
+            }
+            File.WriteAllBytes(output!, bytes.Value);
+            stderr.WriteLine(format == "ebpf"
+                ? $"wrote {ebpf.Value.Length} eBPF instructions to {output}"
+                : $"wrote an ELF object with {ebpf.Value.Length} eBPF instructions (section {EbpfObjectSection}, function {EbpfObjectFunction}) to {output}");
             return ExitCodes.Ok;
         }
         var compiled = ClassicPolicyCompiler.Compile(resolved.Plan);
