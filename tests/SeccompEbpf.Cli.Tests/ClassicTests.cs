@@ -94,7 +94,7 @@ public sealed class ClassicTests
     }
 
     [Theory]
-    [InlineData("--syscall", "getpid")]
+    [InlineData("--syscall", "no_such_syscall")]
     [InlineData("--arch", "vax")]
     [InlineData("--args", "1,2,3,4,5,6,7")]
     [InlineData("--args", "x")]
