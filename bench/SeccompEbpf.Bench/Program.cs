@@ -6,6 +6,7 @@ public static class Program
     private static readonly Dictionary<string, (string Summary, Func<string[], int> Run)> Modes = new()
     {
         ["interpreter"] = ("ns per run and per instruction of the interpreter on loop, memory and empty programs", InterpreterBenchmark.Run),
+        ["verifier"] = ("verification time of the example filters (clang-19), loop programs and the largest generated program; --quick", Verifier.VerifierBenchmark.Run),
         ["notify"] = ("supervisor round trip vs a minimal C notify loop; run -- /bin/true wall time; options --calls N --runs R --aot-cli PATH", Notify.NotifyBenchmark.Run),
         ["classic"] = ("ns per call of a 245-syscall linear deny list: classic interpreter vs translated eBPF", ClassicBenchmark.Run),
         ["jit"] = ("interpreter vs JIT vs the kernel's JIT (BPF_PROG_TEST_RUN, root) on the same programs [--quick]", args => JitBenchmark.Run(args, Console.Out)),

@@ -15,13 +15,25 @@ public sealed class FrameState
     public int FrameNo { get; init; }
     public int SubprogStart { get; init; }
     public int ReturnTo { get; init; } = -1;
+    /// <summary>
+    /// The lowest slot ever written on this path; slots below it are all unwritten, so copies and
+    /// comparisons skip them (most programs use a few slots of the 64).
+    /// </summary>
+    public int FirstUsedSlot { get; private set; } = SlotCount;
+
+    /// <summary>Must be called before a write to <paramref name="slot"/>.</summary>
+    public void MarkUsed(int slot)
+    {
+        if (slot < FirstUsedSlot) FirstUsedSlot = slot;
+    }
 
     public FrameState Clone()
     {
-        var f = new FrameState { FrameNo = FrameNo, SubprogStart = SubprogStart, ReturnTo = ReturnTo };
+        var f = new FrameState { FrameNo = FrameNo, SubprogStart = SubprogStart, ReturnTo = ReturnTo, FirstUsedSlot = FirstUsedSlot };
         Array.Copy(Regs, f.Regs, Regs.Length);
-        Array.Copy(Stack, f.Stack, Stack.Length);
-        Array.Copy(Spills, f.Spills, Spills.Length);
+        int first = FirstUsedSlot;
+        Array.Copy(Stack, first * 8, f.Stack, first * 8, StackSize - first * 8);
+        Array.Copy(Spills, first, f.Spills, first, SlotCount - first);
         return f;
     }
 

@@ -28,7 +28,8 @@ internal static class StateComparer
 
     private static bool StackCovers(FrameState o, FrameState c, IdMap ids, bool exact)
     {
-        for (int slot = 0; slot < FrameState.SlotCount; slot++)
+        // Slots below both frames' first used slot are unwritten in both: equal.
+        for (int slot = Math.Min(o.FirstUsedSlot, c.FirstUsedSlot); slot < FrameState.SlotCount; slot++)
         {
             var os = o.Spills[slot];
             var cs = c.Spills[slot];

@@ -18,7 +18,7 @@ internal sealed partial class VerifierRun
             int taken = BranchLogic.IsTaken(op, is64, a.Value, b.Value);
             if (taken >= 0)
             {
-                Log(1, $"{_pc}: branch {(taken == 1 ? "always" : "never")} taken");
+                if (_o.LogLevel >= 1) Log(1, $"{_pc}: branch {(taken == 1 ? "always" : "never")} taken");
                 _pc = taken == 1 ? target : fall;
                 return;
             }

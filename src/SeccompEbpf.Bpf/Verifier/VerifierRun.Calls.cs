@@ -138,6 +138,7 @@ internal sealed partial class VerifierRun
                     int b = FrameState.ByteIndex(at + i), slot = b / 8;
                     if (write)
                     {
+                        frame.MarkUsed(slot);
                         if (frame.Spills[slot] is { } old)
                         {
                             if (old.IsPointer && !_o.AllowPointerLeaks)
@@ -177,7 +178,7 @@ internal sealed partial class VerifierRun
         {
             for (int r = 0; r < f.Regs.Length; r++)
                 if (f.Regs[r].RefId == refId) f.Regs[r] = RegisterState.NotInit;
-            for (int s = 0; s < f.Spills.Length; s++)
+            for (int s = f.FirstUsedSlot; s < f.Spills.Length; s++)
                 if (f.Spills[s] is { } sp && sp.RefId == refId)
                 {
                     f.Spills[s] = null;
@@ -197,7 +198,7 @@ internal sealed partial class VerifierRun
         for (int r = 1; r <= 5; r++) callee.Regs[r] = caller.Regs[r];
         callee.Regs[10] = RegisterState.Pointer(RegisterType.PtrToStack) with { Frame = callee.FrameNo };
         _cur.Frames.Add(callee);
-        Log(1, $"{_pc}: call to function at {target} (frame {callee.FrameNo})");
+        if (_o.LogLevel >= 1) Log(1, $"{_pc}: call to function at {target} (frame {callee.FrameNo})");
         _pc = target;
     }
 

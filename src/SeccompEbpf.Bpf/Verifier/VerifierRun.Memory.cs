@@ -209,6 +209,7 @@ internal sealed partial class VerifierRun
     private void StackWrite(FrameState frame, int at, int size, RegisterState value, int storedReg)
     {
         int slot = FrameState.SlotIndex(at);
+        frame.MarkUsed(slot);
         if (value.Type == RegisterType.PtrToStack && value.Frame > frame.FrameNo)
             Fail(VerifierRule.InvalidMemoryAccess, $"R{storedReg} points into a callee's stack and cannot be stored in a caller's stack");
         if (size == 8)

@@ -18,6 +18,10 @@ internal sealed partial class VerifierRun
     private const int MaxStatesPerInstruction = 4096;
     private const int MaxStoredStates = 100_000;
     private const int MaxLogChars = 4 << 20;
+    // As the kernel: a new state is stored only after some progress (jumps and instructions) since
+    // the last one, and states that keep failing to prune are dropped from the comparisons.
+    private const int MinJumpsBetweenStates = 2, MinInstructionsBetweenStates = 8;
+    private const int MissesPerHit = 3;
 
     private readonly IReadOnlyList<Instruction> _prog;
     private readonly VerifierOptions _o;
@@ -27,6 +31,7 @@ internal sealed partial class VerifierRun
     private readonly Stack<PendingPath> _pending = new();
     private int[] _stackDepth = [];
     private int _processed, _stored, _pruned, _nextId = 1;
+    private int _jumps, _jumpsAtLastState, _processedAtLastState;
 
     private VerifierState _cur = null!;
     private int _pc;
@@ -38,6 +43,8 @@ internal sealed partial class VerifierRun
         public VerifierState State { get; } = state;
         public Checkpoint? Parent { get; } = parent;
         public int Branches { get; set; } = 1;
+        public int Hits { get; set; }
+        public int Misses { get; set; }
     }
 
     private readonly record struct PendingPath(VerifierState State, int Pc, Checkpoint? Owner, int From);
@@ -130,6 +137,7 @@ internal sealed partial class VerifierRun
                 else { ExecLegacyPacketLoad(insn); _pc++; }
                 return true;
             default:
+                _jumps++;
                 if (insn.JmpOp == JmpOp.Ja)
                 {
                     _pc += 1 + (insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset);
@@ -148,20 +156,28 @@ internal sealed partial class VerifierRun
     {
         var list = _explored[_pc] ??= new List<Checkpoint>();
         var live = _s.LiveIn[_pc];
-        foreach (var cp in list)
+        for (int i = 0; i < list.Count; i++)
         {
+            var cp = list[i];
             if (cp.Branches == 0)
             {
                 if (StateComparer.Covers(cp.State, _cur, exact: false))
                 {
-                    Log(1, $"{_pc}: safe (state covered by one already verified)");
+                    cp.Hits++;
+                    if (_o.LogLevel >= 1) Log(1, $"{_pc}: safe (state covered by one already verified)");
                     return true;
                 }
             }
             else if (StateComparer.Covers(cp.State, _cur, exact: true))
                 Fail(VerifierRule.InfiniteLoop, $"infinite loop detected at instruction {_pc}: the state repeats without progress");
+            // A state that rarely prunes costs a comparison on every visit: drop it (only pruning is lost).
+            if (++cp.Misses > cp.Hits * MissesPerHit + MissesPerHit) { list.RemoveAt(i); i--; }
         }
-        if (list.Count >= MaxStatesPerInstruction || _stored >= MaxStoredStates) return false;
+        bool progressed = _jumps - _jumpsAtLastState >= MinJumpsBetweenStates
+            && _processed - _processedAtLastState >= MinInstructionsBetweenStates;
+        if (!progressed || list.Count >= MaxStatesPerInstruction || _stored >= MaxStoredStates) return false;
+        _jumpsAtLastState = _jumps;
+        _processedAtLastState = _processed;
         var stored = _cur.Clone();
         var regs = stored.Regs;
         for (int r = 0; r < 10; r++)

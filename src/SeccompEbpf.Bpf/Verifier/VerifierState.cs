@@ -24,7 +24,7 @@ public sealed class VerifierState
         foreach (var f in Frames)
         {
             for (int r = 0; r < f.Regs.Length; r++) f.Regs[r] = update(f.Regs[r]);
-            for (int i = 0; i < f.Spills.Length; i++)
+            for (int i = f.FirstUsedSlot; i < f.Spills.Length; i++)
                 if (f.Spills[i] is { } s) f.Spills[i] = update(s);
         }
     }
@@ -37,7 +37,7 @@ public sealed class VerifierState
         for (int r = 0; r <= 10; r++)
             if (regs[r].IsInit) parts.Add($"R{r}={regs[r]}");
         var f = Current;
-        for (int slot = FrameState.SlotCount - 1; slot >= 0; slot--)
+        for (int slot = FrameState.SlotCount - 1; slot >= f.FirstUsedSlot; slot--)
         {
             int off = slot * 8 - FrameState.StackSize;
             if (f.Spills[slot] is { } spilled) parts.Add($"fp{off}={spilled}");

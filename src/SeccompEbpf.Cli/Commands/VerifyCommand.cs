@@ -1,7 +1,4 @@
-using System.Text;
 using SeccompEbpf.Bpf;
-using SeccompEbpf.Bpf.Asm;
-using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.Bpf.Maps;
 using SeccompEbpf.ProgramType;
 
@@ -19,7 +16,8 @@ public sealed class VerifyCommand : ICliCommand
 
         Verifies FILE as a BPF_PROG_TYPE_SECCOMP program, as the proposed kernel would at load
         time, and prints the helper set chosen from the loader's privileges. FILE is raw
-        bytecode (8-byte little-endian instructions) or assembly text (see 'seccomp-ebpf asm --help').
+        bytecode (8-byte little-endian instructions), assembly text (see 'seccomp-ebpf asm --help') or an
+        ELF object from clang (-target bpf -g: rejections then name the C source line).
 
         Options:
           --as WHO         the loader: {string.Join(", ", LoaderPrivileges.Presets.Keys)}
@@ -32,7 +30,8 @@ public sealed class VerifyCommand : ICliCommand
                            TYPE is hash, array, ringbuf, queue, stack, task_storage, percpu_array...
                            e.g. --map hash,4,8,1024
           --priv-only N    the seccomp_ebpf_priv_only sysctl (0..2); 1 and 2 require CAP_BPF+CAP_PERFMON
-          --section S      ELF section to load (ELF objects are not supported by this build yet)
+          --section S      for an ELF object: verify only the program in section S (or named S);
+                           by default every program in a "seccomp" section. Maps come from the object.
 
         Exit code 0 when the program is accepted, 1 when it is rejected, 3 for unreadable input.
         A rejection names the instruction, the rule broken and the register state there.
@@ -62,32 +61,44 @@ public sealed class VerifyCommand : ICliCommand
         foreach (var spec in mapSpecs) maps[maps.Count] = ParseMap(spec, maps.Count);
 
         var path = cli.Positional[0];
-        var program = ReadProgram(path, section, out var readError);
-        if (program is null)
+        var inputs = VerifyInputs.Read(path, section, maps, out var readError);
+        if (inputs is null)
         {
             stderr.WriteLine($"seccomp-ebpf verify: {readError}");
             return ExitCodes.BadInput;
         }
 
-        var load = SeccompProgramLoader.Load(program, privileges, maps, logLevel: logLevel);
         var helpers = SeccompHelperSet.ChooseFor(privileges);
         stdout.WriteLine($"loader:  {who} ({privileges})");
         stdout.WriteLine($"helpers: {helpers.Description}");
+        int exit = ExitCodes.Ok;
+        foreach (var input in inputs)
+            if (VerifyOne(input, privileges, logLevel, inputs.Count > 1, stdout) != ExitCodes.Ok) exit = ExitCodes.Rejected;
+        return exit;
+    }
+
+    private static int VerifyOne(VerifyInput input, LoaderPrivileges privileges, int logLevel, bool named, TextWriter stdout)
+    {
+        var prefix = named ? $"{input.Name}: " : "";
+        var load = SeccompProgramLoader.Load(input.Program, privileges, input.Maps, logLevel: logLevel);
         if (load.Verification is { } v)
         {
             if (v.Log.Length > 0 && logLevel > 0) stdout.Write(v.Log);
-            var stats = $"{program.Length} instructions, {v.ProcessedInstructions} processed, {v.StoredStates} states stored, " +
+            var stats = $"{input.Program.Length} instructions, {v.ProcessedInstructions} processed, {v.StoredStates} states stored, " +
                         $"{v.PrunedPaths} paths pruned, stack {v.MaxStackDepth} bytes, {v.Elapsed.TotalMicroseconds:F0} us";
             if (v.Accepted)
             {
-                stdout.WriteLine($"accepted: {stats}");
+                stdout.WriteLine($"{prefix}accepted: {stats}");
                 return ExitCodes.Ok;
             }
-            stdout.WriteLine($"rejected: {stats}");
-            stdout.WriteLine(v.Error!.ToString());
+            stdout.WriteLine($"{prefix}rejected: {stats}");
+            // Where the object carries BTF line info, name the source line first: that is what a C author edits.
+            if (v.Error!.InstructionIndex >= 0 && input.Source?.LineAt(v.Error.InstructionIndex) is { } line)
+                stdout.WriteLine($"{line.Location}: {line.SourceLine.Trim()}");
+            stdout.WriteLine(v.Error.ToString());
             return ExitCodes.Rejected;
         }
-        stdout.WriteLine($"refused: {load.RefusedBecause}");
+        stdout.WriteLine($"{prefix}refused: {load.RefusedBecause}");
         return ExitCodes.Rejected;
     }
 
@@ -100,27 +111,5 @@ public sealed class VerifyCommand : ICliCommand
         var type = Enum.GetValues<MapType>().FirstOrDefault(t => string.Equals(t.ToString(), typeName, StringComparison.OrdinalIgnoreCase), MapType.Unspec);
         if (type == MapType.Unspec) throw new CliUsageException($"--map '{spec}': unknown map type '{parts[0]}'");
         return new MapSpec($"map{index}", type, key, value, entries);
-    }
-
-    /// <summary>Raw bytecode when the file is binary, else assembly text; null with a reason when neither.</summary>
-    private static Instruction[]? ReadProgram(string path, string? section, out string error)
-    {
-        error = "";
-        var bytes = File.ReadAllBytes(path);
-        if (bytes.Length >= 4 && bytes[0] == 0x7f && bytes[1] == (byte)'E' && bytes[2] == (byte)'L' && bytes[3] == (byte)'F')
-        {
-            error = $"{path}: ELF objects are not supported by this build yet{(section is null ? "" : $" (section {section})")}; assemble the program or pass raw bytecode";
-            return null;
-        }
-        bool binary = bytes.Any(b => b == 0 || (b < 0x20 && b is not (0x09 or 0x0a or 0x0d)));
-        if (binary)
-        {
-            var decoded = InstructionCodec.DecodeProgram(bytes);
-            if (!decoded.IsOk) { error = $"{path}: {decoded.Error}"; return null; }
-            return decoded.Value;
-        }
-        var assembled = Assembler.Assemble(Encoding.UTF8.GetString(bytes), path);
-        if (!assembled.IsOk) { error = assembled.Error!.ToString(); return null; }
-        return assembled.Value;
     }
 }

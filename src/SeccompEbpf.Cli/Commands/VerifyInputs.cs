@@ -1,0 +1,56 @@
+using System.Text;
+using SeccompEbpf.Bpf.Asm;
+using SeccompEbpf.Bpf.Elf;
+using SeccompEbpf.Bpf.Isa;
+using SeccompEbpf.Bpf.Maps;
+
+namespace SeccompEbpf.Cli.Commands;
+
+/// <summary>One program to verify: its name, code, maps (by index) and, for ELF objects, its source lines.</summary>
+public sealed record VerifyInput(string Name, Instruction[] Program, IReadOnlyDictionary<int, MapSpec> Maps, ObjectProgram? Source);
+
+/// <summary>Reads the programs `verify` checks from an ELF object, raw bytecode or assembly text.</summary>
+public static class VerifyInputs
+{
+    /// <summary>The programs in <paramref name="path"/>, or null with a reason.</summary>
+    public static IReadOnlyList<VerifyInput>? Read(string path, string? section, IReadOnlyDictionary<int, MapSpec> cliMaps, out string error)
+    {
+        error = "";
+        var bytes = File.ReadAllBytes(path);
+        if (bytes.Length >= 4 && bytes[0] == 0x7f && bytes[1] == (byte)'E' && bytes[2] == (byte)'L' && bytes[3] == (byte)'F')
+            return FromObject(bytes, path, section, out error);
+        if (section is not null) { error = $"{path}: --section applies to ELF objects only"; return null; }
+        bool binary = bytes.Any(b => b == 0 || (b < 0x20 && b is not (0x09 or 0x0a or 0x0d)));
+        if (binary)
+        {
+            var decoded = InstructionCodec.DecodeProgram(bytes);
+            if (!decoded.IsOk) { error = $"{path}: {decoded.Error}"; return null; }
+            return [new VerifyInput(Path.GetFileName(path), decoded.Value, cliMaps, null)];
+        }
+        var assembled = Assembler.Assemble(Encoding.UTF8.GetString(bytes), path);
+        if (!assembled.IsOk) { error = assembled.Error!.ToString(); return null; }
+        return [new VerifyInput(Path.GetFileName(path), assembled.Value, cliMaps, null)];
+    }
+
+    /// <summary>The seccomp programs of an object (or the one in <paramref name="section"/>); maps come from the object.</summary>
+    private static IReadOnlyList<VerifyInput>? FromObject(byte[] bytes, string path, string? section, out string error)
+    {
+        error = "";
+        var loaded = BpfObjectLoader.Load(bytes, path);
+        if (!loaded.IsOk) { error = loaded.Error!.ToString(); return null; }
+        var obj = loaded.Value;
+        var maps = obj.Maps.Select((m, i) => (m, i)).ToDictionary(x => x.i, x => x.m);
+        var chosen = section is null
+            ? obj.Programs.Where(p => p.Kind == ProgramSectionKind.Seccomp).ToList()
+            : obj.Programs.Where(p => p.SectionName == section || p.Name == section).ToList();
+        if (chosen.Count == 0)
+        {
+            var available = string.Join(", ", obj.Programs.Select(p => $"{p.Name} (section {p.SectionName})"));
+            error = section is null
+                ? $"{path}: no program in a \"seccomp\" section; pick one with --section (programs: {(available.Length > 0 ? available : "none")})"
+                : $"{path}: no program or section named '{section}' (programs: {(available.Length > 0 ? available : "none")})";
+            return null;
+        }
+        return chosen.Select(p => new VerifyInput($"{p.Name} (section {p.SectionName})", p.Instructions, maps, p)).ToList();
+    }
+}
