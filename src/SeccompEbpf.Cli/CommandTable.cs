@@ -15,5 +15,6 @@ public static class CommandTable
         new Commands.CompileCommand(),
         new Commands.InspectCommand(),
         new Commands.VerifyCommand(),
+        new Commands.PlanCommand(),
     ];
 }

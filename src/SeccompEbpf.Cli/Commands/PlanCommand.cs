@@ -1,0 +1,128 @@
+using System.Text.Json;
+using SeccompEbpf.Model;
+using SeccompEbpf.Split;
+using SeccompEbpf.Syscalls;
+
+namespace SeccompEbpf.Cli.Commands;
+
+/// <summary><c>seccomp-ebpf plan</c>: which system calls the kernel decides alone under a policy, and why the others need the supervisor.</summary>
+public sealed class PlanCommand : ICliCommand
+{
+    public string Name => "plan";
+    public string Summary => "show the static/dynamic split of a policy: kernel-only syscalls and why the others are notified";
+    public string Help => """
+        Usage:
+          seccomp-ebpf plan [--filter FILE.o[:SECTION]]... [--profile FILE.json] [--cbpf FILE]... [--arch ARCH]... [--json]
+
+        The policy is the stack the options name, oldest first: the profile, the classic filters,
+        then the eBPF objects in order (the last is the newest). With none, the built-in default
+        policy. For each arch every syscall is either kernel-only (a constant action, or argument
+        tests the kernel filter makes) or notified to the supervisor, with the first instruction
+        that needs run-time state (arguments, helpers, maps that can change).
+
+        Options:
+          --filter FILE.o[:SECTION]  eBPF object (clang -O2 -target bpf); SECTION picks one program
+          --profile FILE.json        OCI / Docker seccomp profile
+          --cbpf FILE                classic filter (bpf_asm text, tcpdump -dd/-ddd, raw bytes)
+          --arch ARCH                x86_64 (default; x32 and i386 with the default policy), x32, i386, aarch64, arm, riscv64
+          --kernel-filter            also print the kernel cBPF program
+          --json                     machine-readable output
+
+        Example:
+          seccomp-ebpf plan --filter examples/filters/02_getpid_counter.o
+        """;
+
+    public int Run(string[] args, TextWriter stdout, TextWriter stderr)
+    {
+        var cli = new CliArgs(args, "--json", "--kernel-filter");
+        var ebpf = cli.Options("--filter");
+        var profile = cli.Option("--profile");
+        var classic = cli.Options("--cbpf");
+        var archNames = cli.Options("--arch");
+        bool json = cli.Flag("--json"), printFilter = cli.Flag("--kernel-filter");
+        cli.RejectUnknown();
+
+        var arches = new List<SyscallArch>();
+        foreach (var name in archNames)
+            arches.Add(SyscallArchInfo.TryParse(name, out var a) ? a : throw new CliUsageException($"unknown --arch '{name}' (x86_64, x32, i386, aarch64, arm, riscv64)"));
+        bool usingDefault = ebpf.Count == 0 && profile is null && classic.Count == 0;
+        if (arches.Count == 0) arches.AddRange(usingDefault ? Policy.Default.DefaultPolicy.Arches : [SyscallArch.X86_64]);
+
+        var stack = PolicyStackLoader.Load(ebpf, profile, classic, arches);
+        if (!stack.IsOk) { stderr.WriteLine($"seccomp-ebpf plan: {stack.Error}"); return ExitCodes.BadInput; }
+        var plan = SplitPlanner.Plan(stack.Value, arches);
+        var kernel = KernelFilterBuilder.Build(plan);
+        if (!kernel.IsOk) { stderr.WriteLine($"seccomp-ebpf plan: {kernel.Error}"); return ExitCodes.BadInput; }
+
+        if (json) WriteJson(plan, kernel.Value.Length, stdout);
+        else WriteText(plan, kernel.Value.Length, stdout);
+        if (printFilter && !json)
+            for (int i = 0; i < kernel.Value.Length; i++)
+                stdout.WriteLine(Classic.Text.ClassicDisassembler.Format(kernel.Value[i], i));
+        return ExitCodes.Ok;
+    }
+
+    private static void WriteText(SplitPlan plan, int kernelLength, TextWriter o)
+    {
+        o.WriteLine("policy (oldest first): " + string.Join(", ", plan.Stack.Filters.Select(f => f.Name)));
+        foreach (var arch in plan.Arches)
+        {
+            var named = arch.NamedEntries().ToList();
+            var kernelOnly = named.Where(n => n.Entry.Kind != SplitKind.Dynamic).ToList();
+            var notified = named.Where(n => n.Entry.Kind == SplitKind.Dynamic).ToList();
+            o.WriteLine($"{arch.Name} (audit arch 0x{arch.AuditArch:x8}): {kernelOnly.Count} syscalls kernel-only, {notified.Count} notified");
+            foreach (var group in kernelOnly.Where(n => n.Entry.Kind == SplitKind.Static).GroupBy(n => n.Entry.Action).OrderBy(g => g.Count()))
+                o.WriteLine($"  kernel {new SeccompAction(group.Key),-14} {group.Count(),4}: {Names(group.Select(n => n.Name), group.Count() > 40)}");
+            var argChecked = kernelOnly.Where(n => n.Entry.Kind == SplitKind.KernelArguments).ToList();
+            if (argChecked.Count > 0)
+                o.WriteLine($"  kernel by arguments  {argChecked.Count,4}: {string.Join(", ", argChecked.Select(n => $"{n.Name} (else {new SeccompAction(n.Entry.Action)})"))}");
+            foreach (var (name, entry) in notified)
+                o.WriteLine($"  notified  {name} ({entry.Low}): {entry.Reason} [{entry.Filter}]");
+            var others = arch.Entries.Where(e => !e.IsSingle || arch.SyscallName(e.Low) is null).ToList();
+            var otherKinds = others.Select(Describe).Distinct().ToList();
+            o.WriteLine($"  other numbers: {(otherKinds.Count == 1 ? otherKinds[0] : "mixed: " + string.Join("; ", otherKinds.Take(4)))}");
+        }
+        o.WriteLine($"other arches: {Describe(plan.OtherArches)}");
+        o.WriteLine($"kernel filter: {kernelLength} instructions; supervisor {(plan.NeedsSupervisor ? "needed" : "not needed")}");
+    }
+
+    private static string Names(IEnumerable<string> names, bool abbreviate)
+    {
+        var list = names.ToList();
+        return abbreviate ? $"{string.Join(", ", list.Take(8))}, ... (all others)" : string.Join(", ", list);
+    }
+
+    private static string Describe(SplitEntry e) => e.Kind switch
+    {
+        SplitKind.Dynamic => $"notified ({e.Reason} [{e.Filter}])",
+        SplitKind.KernelArguments => "kernel, by arguments",
+        _ => $"kernel {new SeccompAction(e.Action)}",
+    };
+
+    private static void WriteJson(SplitPlan plan, int kernelLength, TextWriter o)
+    {
+        object Entry(SplitEntry e, string? name) => new
+        {
+            low = e.Low, high = e.High, name,
+            where = e.Kind == SplitKind.Dynamic ? "supervisor" : "kernel",
+            kind = e.Kind.ToString(),
+            action = e.Kind == SplitKind.Dynamic ? null : new SeccompAction(e.Action).ToString(),
+            reason = e.Kind == SplitKind.Dynamic ? e.Reason : null,
+            filter = e.Filter,
+        };
+        var doc = new
+        {
+            filters = plan.Stack.Filters.Select(f => f.Name),
+            arches = plan.Arches.Select(a => new
+            {
+                arch = a.Name,
+                auditArch = $"0x{a.AuditArch:x8}",
+                entries = a.Entries.Select(e => Entry(e, e.IsSingle ? a.SyscallName(e.Low) : null)),
+            }),
+            otherArches = Entry(plan.OtherArches, null),
+            kernelFilterInstructions = kernelLength,
+            needsSupervisor = plan.NeedsSupervisor,
+        };
+        o.WriteLine(JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
+    }
+}
