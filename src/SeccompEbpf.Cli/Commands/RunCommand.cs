@@ -26,6 +26,8 @@ public sealed class RunCommand : ICliCommand
                                      repeatable. Loaded with your privileges (root: privileged helper
                                      set and limits; otherwise unprivileged) and verified first.
           --profile FILE.json        OCI / Docker seccomp profile
+          --map-key MAP=TEXT         before starting, store TEXT (NUL-padded) as a key of the filters' map
+                                     MAP with value 1; repeatable (e.g. the paths example 5 allows)
           --cbpf FILE                classic seccomp filter (bpf_asm text, tcpdump -dd/-ddd, raw bytes); repeatable
           (none)                     the built-in default policy: ordinary programs work; kexec_load,
                                      init_module, bpf, ptrace, mount, unshare... fail with EPERM
@@ -39,13 +41,15 @@ public sealed class RunCommand : ICliCommand
           seccomp-ebpf run -- unshare -U true            # fails: unshare is refused (EPERM)
           seccomp-ebpf run --profile docker.json -- sh -c 'echo hi'
           seccomp-ebpf run --filter examples/filters/02_getpid_counter.o --log decisions.jsonl -- python3 -c 'import os; [os.getpid() for _ in range(5)]'
+          seccomp-ebpf run --filter 05_openat_paths.o --map-key allowed_paths=/etc/hostname -- cat /etc/hostname
           seccomp-ebpf run --filter a.o --filter b.o:seccomp -- ./server   # b.o runs first
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var cli = new CliArgs(args, "--show-plan");
-        var sources = new PolicySources(cli.Options("--filter"), cli.Option("--profile"), cli.Options("--cbpf"));
+        var seeds = cli.Options("--map-key").Select(s => MapSeed.Parse(s) ?? throw new CliUsageException($"--map-key takes MAP=TEXT, got '{s}'")).ToList();
+        var sources = new PolicySources(cli.Options("--filter"), cli.Option("--profile"), cli.Options("--cbpf")) { MapSeeds = seeds };
         var logPath = cli.Option("--log");
         bool showPlan = cli.Flag("--show-plan");
         cli.RejectUnknown();

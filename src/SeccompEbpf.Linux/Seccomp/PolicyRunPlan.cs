@@ -12,6 +12,9 @@ namespace SeccompEbpf.Linux.Seccomp;
 /// <summary>The policy files a user named for <c>run</c>; all empty means the built-in default policy.</summary>
 public sealed record PolicySources(IReadOnlyList<string> EbpfFilters, string? Profile, IReadOnlyList<string> ClassicFilters)
 {
+    /// <summary>Map entries to store before the command starts.</summary>
+    public IReadOnlyList<MapSeed> MapSeeds { get; init; } = [];
+
     public bool IsDefault => EbpfFilters.Count == 0 && Profile is null && ClassicFilters.Count == 0;
 }
 
@@ -40,6 +43,9 @@ public static class PolicyRunPlan
             if (!load.Loaded)
                 return new BpfError($"{filter.Name}: {load.RefusedBecause}{(load.Verification?.Error is { } e ? ": " + e : "")}");
         }
+
+        foreach (var seed in sources.MapSeeds)
+            if (seed.ApplyTo(stack.Value) is { } seedError) return seedError;
 
         var split = SplitPlanner.Plan(stack.Value, arches);
         var kernel = KernelFilterBuilder.Build(split);
