@@ -63,11 +63,14 @@ public static class SeccompHelpers
             if (!TryWrite(ctx, dst, size, "destination (r1)", out var destination)) return 0;
             if (destination.IsEmpty) return 0;
             if (Refusal(ctx, requireDumpable) is { } refused) { destination.Clear(); return Errno(refused); }
-            int copied = Task(ctx)!.ReadMemory(source, destination[..^1]);
+            // Read into scratch: as in the kernel, bytes after the NUL must stay what the program left there.
+            var scratch = new byte[destination.Length - 1];
+            int copied = Task(ctx)!.ReadMemory(source, scratch);
             if (copied < 0) { destination.Clear(); return Errno(copied); }
-            int nul = destination[..copied].IndexOf((byte)0);
+            int nul = scratch.AsSpan(0, copied).IndexOf((byte)0);
             int length = nul >= 0 ? nul : copied;
             if (nul < 0 && copied < destination.Length - 1) { destination.Clear(); return Errno(-EFAULT); } // ran into unmapped memory
+            scratch.AsSpan(0, length).CopyTo(destination);
             destination[length] = 0;
             return (ulong)(length + 1);
         });
