@@ -1,17 +1,22 @@
-/* Benchmark filter: like example 2, with the limit given at compile time (-DGETPID_LIMIT=N). */
+/* Benchmark filter: like example 2, with the counted call and the limit given at compile time:
+ * -DCOUNTED_NR=__NR_getppid (default getpid) -DCALL_LIMIT=N. */
 #include "seccomp_filter.h"
+
+#ifndef COUNTED_NR
+#define COUNTED_NR __NR_getpid
+#endif
 
 char LICENSE[] SEC("license") = "GPL";
 
-__u64 getpid_calls = 0;
+__u64 calls = 0;
 
 SEC("seccomp")
-int getpid_limit(struct seccomp_data *ctx)
+int call_limit(struct seccomp_data *ctx)
 {
-	if (ctx->nr != __NR_getpid)
+	if (ctx->nr != COUNTED_NR)
 		return SECCOMP_RET_ALLOW;
-	if (getpid_calls >= GETPID_LIMIT)
+	if (calls >= CALL_LIMIT)
 		return SECCOMP_RET_ERRNO | EPERM;
-	__sync_fetch_and_add(&getpid_calls, 1);
+	__sync_fetch_and_add(&calls, 1);
 	return SECCOMP_RET_ALLOW;
 }

@@ -34,6 +34,8 @@ public sealed class RunCommand : ICliCommand
         Output:
           --log FILE                 append one JSON line per decision that was not a plain allow
                                      (time, pid, syscall name, arguments, action, filter)
+          --notify-all               skip the split: every call goes to the supervisor (slow; to
+                                     compare designs or debug a plan)
           --show-plan                print the split (see `seccomp-ebpf plan`) to stderr before running
 
         Examples:
@@ -47,9 +49,9 @@ public sealed class RunCommand : ICliCommand
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--show-plan");
+        var cli = new CliArgs(args, "--show-plan", "--notify-all");
         var seeds = cli.Options("--map-key").Select(s => MapSeed.Parse(s) ?? throw new CliUsageException($"--map-key takes MAP=TEXT, got '{s}'")).ToList();
-        var sources = new PolicySources(cli.Options("--filter"), cli.Option("--profile"), cli.Options("--cbpf")) { MapSeeds = seeds };
+        var sources = new PolicySources(cli.Options("--filter"), cli.Option("--profile"), cli.Options("--cbpf")) { MapSeeds = seeds, NotifyEverything = cli.Flag("--notify-all") };
         var logPath = cli.Option("--log");
         bool showPlan = cli.Flag("--show-plan");
         cli.RejectUnknown();

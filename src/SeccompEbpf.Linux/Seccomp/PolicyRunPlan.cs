@@ -1,6 +1,8 @@
 using SeccompEbpf.Bpf;
 using SeccompEbpf.Bpf.Engine;
+using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Launch;
+using SeccompEbpf.Model;
 using SeccompEbpf.Model.Helpers;
 using SeccompEbpf.Policy.Default;
 using SeccompEbpf.ProgramType;
@@ -14,6 +16,9 @@ public sealed record PolicySources(IReadOnlyList<string> EbpfFilters, string? Pr
 {
     /// <summary>Map entries to store before the command starts.</summary>
     public IReadOnlyList<MapSeed> MapSeeds { get; init; } = [];
+
+    /// <summary>Skip the split: the kernel filter notifies every call (the notify-everything design, for comparison).</summary>
+    public bool NotifyEverything { get; init; }
 
     public bool IsDefault => EbpfFilters.Count == 0 && Profile is null && ClassicFilters.Count == 0;
 }
@@ -48,7 +53,9 @@ public static class PolicyRunPlan
             if (seed.ApplyTo(stack.Value) is { } seedError) return seedError;
 
         var split = SplitPlanner.Plan(stack.Value, arches);
-        var kernel = KernelFilterBuilder.Build(split);
+        var kernel = sources.NotifyEverything
+            ? new[] { ClassicInstruction.Stmt(ClassicInstruction.Ret | ClassicInstruction.K_, SeccompAction.UserNotif) }
+            : KernelFilterBuilder.Build(split);
         if (!kernel.IsOk) return kernel.Error!;
         var evaluator = ChainEvaluator.Create(stack.Value, engine);
         if (!evaluator.IsOk) return evaluator.Error!;
