@@ -1,5 +1,5 @@
 /* Benchmark filter: like example 2, with the counted call and the limit given at compile time:
- * -DCOUNTED_NR=__NR_getppid (default getpid) -DCALL_LIMIT=N. */
+ * -DCOUNTED_NR=110 (a syscall number; default getpid) -DCALL_LIMIT=N. */
 #include "seccomp_filter.h"
 
 #ifndef COUNTED_NR

@@ -33,7 +33,7 @@ internal static class NotifyBenchmark
             var count = calls.ToString(CultureInfo.InvariantCulture);
             var endlessGetpid = NativeTools.CompileFilter("getpid_limit_filter", work, "CALL_LIMIT=1000000000000ULL");
             var halfGetpid = NativeTools.CompileFilter("getpid_limit_filter", work, "CALL_LIMIT=500000");
-            var endlessGetppid = NativeTools.CompileFilter("getpid_limit_filter", work, "CALL_LIMIT=1000000000000ULL", "COUNTED_NR=__NR_getppid");
+            var endlessGetppid = NativeTools.CompileFilter("getpid_limit_filter", work, "CALL_LIMIT=1000000000000ULL", $"COUNTED_NR={(RuntimeInformation.ProcessArchitecture == Architecture.Arm64 ? 173 : 110)}");
 
             Console.WriteLine($"# notify benchmark: {calls} calls per run, median of {runs} runs, {Environment.ProcessorCount} CPUs, load {File.ReadAllText("/proc/loadavg").Trim()}");
 
