@@ -72,7 +72,7 @@ public sealed class PlanCommand : ICliCommand
             var notified = named.Where(n => n.Entry.Kind == SplitKind.Dynamic).ToList();
             o.WriteLine($"{arch.Name} (audit arch 0x{arch.AuditArch:x8}): {kernelOnly.Count} syscalls kernel-only, {notified.Count} notified");
             foreach (var group in kernelOnly.Where(n => n.Entry.Kind == SplitKind.Static).GroupBy(n => n.Entry.Action).OrderBy(g => g.Count()))
-                o.WriteLine($"  kernel {new SeccompAction(group.Key),-14} {group.Count(),4}: {Names(group.Select(n => n.Name), group.Count() > 40)}");
+                o.WriteLine($"  kernel {new SeccompAction(group.Key),-14} {group.Count(),4}: {Names(group.Select(n => n.Name))}");
             var argChecked = kernelOnly.Where(n => n.Entry.Kind == SplitKind.KernelArguments).ToList();
             if (argChecked.Count > 0)
                 o.WriteLine($"  kernel by arguments  {argChecked.Count,4}: {string.Join(", ", argChecked.Select(n => $"{n.Name} (else {new SeccompAction(n.Entry.Action)})"))}");
@@ -86,10 +86,10 @@ public sealed class PlanCommand : ICliCommand
         o.WriteLine($"kernel filter: {kernelLength} instructions; supervisor {(plan.NeedsSupervisor ? "needed" : "not needed")}");
     }
 
-    private static string Names(IEnumerable<string> names, bool abbreviate)
+    private static string Names(IEnumerable<string> names)
     {
         var list = names.ToList();
-        return abbreviate ? $"{string.Join(", ", list.Take(8))}, ... (all others)" : string.Join(", ", list);
+        return list.Count > 40 ? $"{string.Join(", ", list.Take(8))}, ... ({list.Count - 8} more; --json lists all)" : string.Join(", ", list);
     }
 
     private static string Describe(SplitEntry e) => e.Kind switch

@@ -34,7 +34,8 @@ public sealed record ArchSplit(uint AuditArch, IReadOnlyList<SyscallArch> Arches
     public string? SyscallName(uint nr)
     {
         foreach (var arch in Arches)
-            if (SyscallTable.For(arch).NameOf((int)nr) is string name) return name;
+            if (SyscallTable.For(arch).NameOf((int)nr) is string name)
+                return arch == SyscallArch.X32 && Arches.Count > 1 ? $"{name}/x32" : name;
         return null;
     }
 
