@@ -27,4 +27,18 @@ internal static class NativeTools
         if (gcc.ExitCode != 0) throw new InvalidOperationException($"gcc {name}.c failed:\n{errors}");
         return output;
     }
+
+    /// <summary>Compiles bench/notify/NAME.c to a BPF object with clang-19 (headers from examples/filters).</summary>
+    public static string CompileFilter(string name, string outputDirectory, params string[] defines)
+    {
+        var output = Path.Combine(outputDirectory, $"{name}-{Math.Abs(string.Join(" ", defines).GetHashCode()):x}.o");
+        var examples = Path.Combine(SourceDirectory, "..", "..", "examples", "filters");
+        var start = new ProcessStartInfo("clang-19", ["-O2", "-g", "-target", "bpf", "-mcpu=v3", "-I", examples, .. defines.Select(d => "-D" + d),
+            "-c", Path.Combine(SourceDirectory, name + ".c"), "-o", output]) { RedirectStandardError = true };
+        using var clang = Process.Start(start) ?? throw new InvalidOperationException("cannot start clang-19");
+        var errors = clang.StandardError.ReadToEnd();
+        clang.WaitForExit();
+        if (clang.ExitCode != 0) throw new InvalidOperationException($"clang-19 {name}.c failed:\n{errors}");
+        return output;
+    }
 }

@@ -1,95 +1,91 @@
-using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Launch;
-using SeccompEbpf.Linux.Policies;
-using SeccompEbpf.Linux.Supervisor;
+using SeccompEbpf.Linux.Seccomp;
+using SeccompEbpf.Split;
 
 namespace SeccompEbpf.Cli.Commands;
 
-/// <summary><c>seccomp-ebpf run</c>: runs a command under a kernel filter plus the notify supervisor.</summary>
+/// <summary><c>seccomp-ebpf run</c>: runs a command under a policy: kernel cBPF for what is constant, the supervisor for the rest.</summary>
 public sealed class RunCommand : ICliCommand
 {
     public string Name => "run";
-    public string Summary => "run a command under a seccomp filter and the notify supervisor";
+    public string Summary => "run a command under a seccomp policy (eBPF filters, OCI profile, classic filters, or the default)";
     public string Help => """
-        Usage: seccomp-ebpf run [OPTIONS] -- COMMAND [ARGS...]
+        Usage: seccomp-ebpf run [POLICY] [--log FILE] [--show-plan] -- COMMAND [ARGS...]
 
-        Runs COMMAND with no_new_privs and a seccomp filter installed just before execve. The filter
-        is inherited by every thread and child process. System calls the filter sends to user
-        notification are decided by this process; the command's exit status is passed through
-        (128 + N when it is killed by signal N), and SIGTERM/SIGHUP/SIGINT reach the command.
-        If this process dies, notified calls fail with ENOSYS: nothing is allowed by default.
+        Runs COMMAND, and every thread and process it starts, under the policy. The policy is split per
+        architecture and system call: where its verdict is a constant no map or helper can change, the
+        kernel decides alone (classic BPF, no context switch); everything else is sent to this process
+        (seccomp user notification), which runs the whole filter chain with live maps and helpers
+        backed by the real caller, and answers. If this process dies, notified calls fail with ENOSYS:
+        nothing is allowed. The command's exit status is passed through (128 + N when killed by
+        signal N); SIGTERM, SIGHUP, SIGINT reach the command.
 
-        Policy (for now; OCI profiles and eBPF filters will plug in here):
-          --cbpf FILE.bin          a raw classic BPF seccomp program (array of 8-byte sock_filter)
-          --notify-syscalls N,M    built-in filter: these syscall numbers go to the supervisor, all
-                                   else is allowed; calls of another architecture are killed
-          (neither)                built-in filter that allows everything of this architecture
-        Decisions for notified calls:
-          --allow-notified N       allow the first N notified calls (all threads and children
-                                   counted together), then fail them (default: allow all)
-          --errno E                the errno for failed calls (default 1, EPERM)
-          --log FILE               append one JSON line per decision that was not a plain allow
+        Policy (stacked oldest first: the profile, the classic filters, the eBPF filters in order;
+        the last one runs first and, as in the kernel, the most restrictive verdict wins):
+          --filter FILE.o[:SECTION]  eBPF seccomp program from an object file (clang -O2 -target bpf);
+                                     repeatable. Loaded with your privileges (root: privileged helper
+                                     set and limits; otherwise unprivileged) and verified first.
+          --profile FILE.json        OCI / Docker seccomp profile
+          --map-key MAP=TEXT         before starting, store TEXT (NUL-padded) as a key of the filters' map
+                                     MAP with value 1; repeatable (e.g. the paths example 5 allows)
+          --cbpf FILE                classic seccomp filter (bpf_asm text, tcpdump -dd/-ddd, raw bytes); repeatable
+          (none)                     the built-in default policy: ordinary programs work; kexec_load,
+                                     init_module, bpf, ptrace, mount, unshare... fail with EPERM
+        Output:
+          --log FILE                 append one JSON line per decision that was not a plain allow
+                                     (time, pid, syscall name, arguments, action, filter)
+          --notify-all               skip the split: every call goes to the supervisor (slow; to
+                                     compare designs or debug a plan)
+          --show-plan                print the split (see `seccomp-ebpf plan`) to stderr before running
 
         Examples:
-          seccomp-ebpf run -- ls -l
-          seccomp-ebpf run --notify-syscalls 39 --allow-notified 3 -- python3 -c 'import os; [os.getpid() for _ in range(5)]'
+          seccomp-ebpf run -- ls -l                      # default policy
+          seccomp-ebpf run -- unshare -U true            # fails: unshare is refused (EPERM)
+          seccomp-ebpf run --profile docker.json -- sh -c 'echo hi'
+          seccomp-ebpf run --filter examples/filters/02_getpid_counter.o --log decisions.jsonl -- python3 -c 'import os; [os.getpid() for _ in range(5)]'
+          seccomp-ebpf run --filter 05_openat_paths.o --map-key allowed_paths=/etc/hostname -- cat /etc/hostname
+          seccomp-ebpf run --filter a.o --filter b.o:seccomp -- ./server   # b.o runs first
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args);
-        var cbpfPath = cli.Option("--cbpf");
-        var notifyList = cli.Option("--notify-syscalls");
-        var allowNotified = ParseLong(cli.Option("--allow-notified"), "--allow-notified", -1);
-        var errno = (int)ParseLong(cli.Option("--errno"), "--errno", 1);
+        var cli = new CliArgs(args, "--show-plan", "--notify-all");
+        var seeds = cli.Options("--map-key").Select(s => MapSeed.Parse(s) ?? throw new CliUsageException($"--map-key takes MAP=TEXT, got '{s}'")).ToList();
+        var sources = new PolicySources(cli.Options("--filter"), cli.Option("--profile"), cli.Options("--cbpf")) { MapSeeds = seeds, NotifyEverything = cli.Flag("--notify-all") };
         var logPath = cli.Option("--log");
+        bool showPlan = cli.Flag("--show-plan");
         cli.RejectUnknown();
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
-        if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [OPTIONS] -- COMMAND [ARGS...]");
-        if (cbpfPath is not null && notifyList is not null) throw new CliUsageException("--cbpf and --notify-syscalls cannot be combined");
-        if (errno is < 0 or > 4095) throw new CliUsageException("--errno must be 0..4095");
+        if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
 
-        IReadOnlyList<ClassicInstruction> filter;
-        string description;
-        if (cbpfPath is not null)
+        var built = PolicyRunPlan.Build(sources);
+        if (!built.IsOk)
         {
-            if (ClassicFilterFile.TryRead(cbpfPath, out var error) is not { } program)
-            {
-                stderr.WriteLine($"seccomp-ebpf run: {error}");
-                return ExitCodes.BadInput;
-            }
-            filter = program;
-            description = $"cbpf:{cbpfPath}";
+            stderr.WriteLine($"seccomp-ebpf run: {built.Error}");
+            return ExitCodes.BadInput;
         }
-        else
+        var (plan, split) = built.Value;
+        if (showPlan) WritePlan(split, stderr);
+        try
         {
-            var numbers = notifyList is null ? [] : ParseSyscallNumbers(notifyList);
-            filter = NotifyListFilter.Build(NativeArch.AuditArchValue, numbers);
-            description = notifyList is null ? "builtin:allow-native" : $"builtin:notify({notifyList})";
+            var result = Sandbox.Run(new SandboxRequest(plan, cli.Rest[0], cli.Rest[1..]) { LogPath = logPath });
+            if (result.Error is { } message) stderr.WriteLine($"seccomp-ebpf run: {message}");
+            return result.ExitCode;
         }
-
-        var plan = new RunPlan(filter, new CountingDecider(allowNotified, errno, description), description);
-        var result = Sandbox.Run(new SandboxRequest(plan, cli.Rest[0], cli.Rest[1..]) { LogPath = logPath });
-        if (result.Error is { } message) stderr.WriteLine($"seccomp-ebpf run: {message}");
-        return result.ExitCode;
+        finally
+        {
+            (plan.Decider as IDisposable)?.Dispose();
+        }
     }
 
-    private static long ParseLong(string? text, string option, long fallback)
+    private static void WritePlan(SplitPlan split, TextWriter o)
     {
-        if (text is null) return fallback;
-        return long.TryParse(text, out var value) && value >= 0 ? value : throw new CliUsageException($"{option} needs a non-negative number, got '{text}'");
-    }
-
-    private static int[] ParseSyscallNumbers(string list)
-    {
-        var numbers = new List<int>();
-        foreach (var item in list.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        o.WriteLine($"policy: {string.Join(" + ", split.Stack.Filters.Select(f => f.Name))}");
+        foreach (var arch in split.Arches)
         {
-            if (!int.TryParse(item, out var nr) || nr < 0)
-                throw new CliUsageException($"--notify-syscalls takes system call numbers (e.g. 39 for getpid on x86_64), got '{item}'");
-            numbers.Add(nr);
+            var named = arch.NamedEntries().ToList();
+            var notified = named.Where(n => n.Entry.Kind == SplitKind.Dynamic).Select(n => n.Name).ToList();
+            o.WriteLine($"  {arch.Name}: {named.Count - notified.Count} syscalls kernel-only, {notified.Count} notified{(notified.Count > 0 ? ": " + string.Join(", ", notified.Take(20)) + (notified.Count > 20 ? ", ..." : "") : "")}");
         }
-        if (numbers.Count == 0) throw new CliUsageException("--notify-syscalls needs at least one number");
-        return numbers.ToArray();
     }
 }

@@ -90,6 +90,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "process_vm_readv", SetLastError = true)]
     public static partial nint ProcessVmReadv(int pid, IoVec* local, nuint localCount, IoVec* remote, nuint remoteCount, nuint flags);
 
+    /// <summary>statx(2); the struct statx layout is the same on every arch (stx_uid at byte 20).</summary>
+    [LibraryImport(Lib, EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Statx(int dirFd, string path, int flags, uint mask, byte* buffer);
+
     [LibraryImport(Lib, EntryPoint = "posix_spawn_file_actions_init")]
     public static partial int PosixSpawnFileActionsInit(void* actions);
 

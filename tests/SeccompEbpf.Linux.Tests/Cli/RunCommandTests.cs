@@ -22,17 +22,17 @@ public sealed class RunCommandTests
     [Fact]
     public void No_command_is_a_usage_error()
     {
-        var (code, err) = Run("--notify-syscalls", "39");
+        var (code, err) = Run("--cbpf", "f.bin");
         Assert.Equal(ExitCodes.Usage, code);
         Assert.Contains("no command given", err);
     }
 
     [Fact]
-    public void Bad_syscall_number_is_a_usage_error_that_says_what_is_expected()
+    public void Bad_map_key_is_a_usage_error_that_says_what_is_expected()
     {
-        var (code, err) = Run("--notify-syscalls", "getpid", "--", "/bin/true");
+        var (code, err) = Run("--map-key", "allowed_paths", "--", "/bin/true");
         Assert.Equal(ExitCodes.Usage, code);
-        Assert.Contains("system call numbers", err);
+        Assert.Contains("MAP=TEXT", err);
     }
 
     [Fact]

@@ -41,7 +41,7 @@ public sealed class SupervisorProcessTests
         var output = Path.GetTempFileName();
         try
         {
-            using var cli = StartCli(output, "--notify-syscalls", NativeSyscalls.Getpid.ToString(), "--",
+            using var cli = StartCli(output, "--filter", RealPolicies.RealPolicyBuild.TestFilter("getpid_limit", "GETPID_LIMIT=1000000"), "--",
                 "/bin/sh", "-c", $"exec {probe} watch 10 5 > \"$PROBE_OUT\"");
             var before = WaitForFile(output, t => t.Split('\n').Count(l => l == "ok") >= 5, TimeSpan.FromSeconds(30));
             Assert.True(before.Split('\n').Count(l => l == "ok") >= 5, $"the sandboxed program did not start: {before}");
