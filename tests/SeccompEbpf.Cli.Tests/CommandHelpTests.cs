@@ -6,7 +6,7 @@ public sealed class CommandHelpTests
     /// <summary>Each command with options its help must mention (the ones users reach for first).</summary>
     public static TheoryData<string, string[]> CommandsAndOptions => new()
     {
-        { "run", ["--cbpf", "--notify-syscalls", "--"] },
+        { "run", ["--filter", "--profile", "--cbpf", "--log", "--"] },
         { "asm", ["--output", "--hex", "--syntax"] },
         { "disasm", ["--hex-input", "--syntax", "--labels", "--listing", "--output"] },
         { "exec", ["--mem", "--ctx", "--engine", "--trace", "--budget", "--conformance-plugin"] },
