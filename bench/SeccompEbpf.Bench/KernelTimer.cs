@@ -1,11 +1,12 @@
 using System.Diagnostics;
+using SeccompEbpf.Linux.Kernel;
 
 namespace SeccompEbpf.Bench;
 
 /// <summary>Loads a benchmark program into the kernel as a socket filter and times it with BPF_PROG_TEST_RUN.</summary>
 internal sealed class KernelTimer : IDisposable
 {
-    private readonly List<int> _fds = new();
+    private readonly List<BpfFd> _fds = new();
 
     public string? Unavailable { get; private set; }
 
@@ -17,7 +18,7 @@ internal sealed class KernelTimer : IDisposable
             Unavailable = "the kernel's BPF JIT is disabled (/proc/sys/net/core/bpf_jit_enable = 0)";
     }
 
-    public sealed record Loaded(int Fd, TimeSpan LoadTime);
+    public sealed record Loaded(BpfFd Fd, TimeSpan LoadTime);
 
     /// <summary>Creates the program's maps (with the hash key present), patches map fds into its lddw, loads it.</summary>
     public (Loaded? Program, string? Error) Load(BenchProgram program)
@@ -25,23 +26,23 @@ internal sealed class KernelTimer : IDisposable
         var fds = new List<int>();
         foreach (var spec in program.Maps)
         {
-            uint type = spec.Type == Bpf.Maps.MapType.Hash ? KernelBpf.MapTypeHash : KernelBpf.MapTypeArray;
-            var (fd, error) = KernelBpf.CreateMap(type, spec.KeySize, spec.ValueSize, spec.MaxEntries);
-            if (error is not null) return (null, error);
+            var (fd, errno) = KernelBpf.TryCreateMap(spec);
+            if (fd is null) return (null, $"BPF_MAP_CREATE failed: errno {errno}");
             _fds.Add(fd);
-            fds.Add(fd);
-            if (type == KernelBpf.MapTypeHash)
-                if (KernelBpf.UpdateElement(fd, BitConverter.GetBytes(BenchPrograms.CounterKey), new byte[spec.ValueSize]) is { } updateError)
-                    return (null, updateError);
+            fds.Add(fd.Fd);
+            if (spec.Type == Bpf.Maps.MapType.Hash
+                && KernelBpf.UpdateElement(fd, BitConverter.GetBytes(BenchPrograms.CounterKey), new byte[spec.ValueSize]) is var updateErrno and not 0)
+                return (null, $"BPF_MAP_UPDATE_ELEM failed: errno {updateErrno}");
         }
         var code = (Bpf.Isa.Instruction[])program.Code.Clone();
         for (int i = 0; i < code.Length; i++)
             if (code[i].IsLoadImm64 && code[i].Src == Bpf.Isa.LoadImmSource.MapFd)
                 code[i] = code[i] with { Imm = fds[code[i].Imm] };
         long start = Stopwatch.GetTimestamp();
-        var (progFd, loadError) = KernelBpf.LoadSocketFilter(code, program.Name.Replace('-', '_'));
+        var load = KernelBpf.LoadProgram(KernelProgType.SocketFilter, code, logLevel: 1, name: program.Name.Replace('-', '_'));
         var loadTime = Stopwatch.GetElapsedTime(start);
-        if (loadError is not null) return (null, loadError);
+        if (load.Program is not { } progFd)
+            return (null, $"BPF_PROG_LOAD failed: errno {load.Errno}\n{load.Log[^Math.Min(load.Log.Length, 2000)..]}");
         _fds.Add(progFd);
         return (new Loaded(progFd, loadTime), null);
     }
@@ -61,18 +62,18 @@ internal sealed class KernelTimer : IDisposable
         {
             long start = Stopwatch.GetTimestamp();
             // Only cb[] and the zero fields before it: test_run refuses non-zero fields it does not support.
-            var (ns, retval, error) = KernelBpf.TestRun(program.Fd, packet, context.AsSpan(0, 68), repeat);
+            var (run, errno) = KernelBpf.TestRun(program.Fd, packet, repeat, context.AsSpan(0, 68));
             double wall = Stopwatch.GetElapsedTime(start).TotalNanoseconds / repeat;
-            if (error is not null) return (0, 0, 0, error);
-            bestKernel = Math.Min(bestKernel, ns);
+            if (run is null) return (0, 0, 0, $"BPF_PROG_TEST_RUN failed: errno {errno}");
+            bestKernel = Math.Min(bestKernel, run.AverageNanoseconds);
             bestWall = Math.Min(bestWall, wall);
-            r0 = retval;
+            r0 = run.ReturnValue;
         }
         return (bestKernel, bestWall, r0, null);
     }
 
     public void Dispose()
     {
-        foreach (var fd in _fds) KernelBpf.Close(fd);
+        foreach (var fd in _fds) fd.Dispose();
     }
 }

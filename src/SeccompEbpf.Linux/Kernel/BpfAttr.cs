@@ -28,6 +28,9 @@ internal static class BpfAttr
     // BPF_MAP_CREATE
     public const int MapType = 0, MapKeySize = 4, MapValueSize = 8, MapMaxEntries = 12, MapFlags = 16, MapName = 28;
 
+    // BPF_MAP_UPDATE_ELEM
+    public const int ElemMapFd = 0, ElemKey = 8, ElemValue = 16, ElemFlags = 24;
+
     // BPF_PROG_LOAD
     public const int ProgType = 0, InsnCnt = 4, Insns = 8, License = 16, LogLevel = 24, LogSize = 28, LogBuf = 32,
         KernVersion = 40, ProgFlags = 44, ProgName = 48;

@@ -35,6 +35,7 @@ internal static unsafe partial class BpfNative
 public enum BpfCommand
 {
     MapCreate = 0,
+    MapUpdateElem = 2,
     ProgLoad = 5,
     ProgTestRun = 10,
 }

@@ -49,6 +49,23 @@ public static unsafe class KernelBpf
         return r < 0 ? (null, (int)-r) : (new BpfFd((int)r), 0);
     }
 
+    /// <summary>Sets <paramref name="key"/> to <paramref name="value"/> in a map (BPF_ANY); returns 0 or the errno.</summary>
+    public static int UpdateElement(BpfFd map, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value)
+    {
+        Span<byte> attr = stackalloc byte[BpfAttr.Size];
+        attr.Clear();
+        long r;
+        fixed (byte* pKey = key)
+        fixed (byte* pValue = value)
+        {
+            BpfAttr.U32(attr, BpfAttr.ElemMapFd, (uint)map.Fd);
+            BpfAttr.U64(attr, BpfAttr.ElemKey, (ulong)pKey);
+            BpfAttr.U64(attr, BpfAttr.ElemValue, (ulong)pValue);
+            r = BpfNative.Bpf(BpfCommand.MapUpdateElem, attr);
+        }
+        return r < 0 ? (int)-r : 0;
+    }
+
     /// <summary>Loads a program; with <paramref name="logLevel"/> &gt; 0 the verifier log is returned (truncated to <paramref name="logSize"/>).</summary>
     public static KernelLoadResult LoadProgram(KernelProgType type, IReadOnlyList<Instruction> program, string license = "GPL",
         int logLevel = 0, int logSize = 1 << 20, string name = "")
@@ -81,18 +98,27 @@ public static unsafe class KernelBpf
         return r < 0 ? new KernelLoadResult(null, (int)-r, text) : new KernelLoadResult(new BpfFd((int)r), 0, text);
     }
 
-    /// <summary>Runs a loaded program <paramref name="repeat"/> times on <paramref name="data"/> (a packet for socket filters).</summary>
-    public static (KernelTestRun? Run, int Errno) TestRun(BpfFd program, ReadOnlySpan<byte> data, uint repeat = 1)
+    /// <summary>
+    /// Runs a loaded program <paramref name="repeat"/> times on <paramref name="data"/> (a packet for socket filters),
+    /// with an optional program context (for socket filters a prefix of struct __sk_buff; empty = none).
+    /// </summary>
+    public static (KernelTestRun? Run, int Errno) TestRun(BpfFd program, ReadOnlySpan<byte> data, uint repeat = 1, ReadOnlySpan<byte> context = default)
     {
         Span<byte> attr = stackalloc byte[BpfAttr.Size];
         attr.Clear();
         long r;
         fixed (byte* pData = data)
+        fixed (byte* pContext = context)
         {
             BpfAttr.U32(attr, BpfAttr.TestProgFd, (uint)program.Fd);
             BpfAttr.U32(attr, BpfAttr.TestDataSizeIn, (uint)data.Length);
             BpfAttr.U64(attr, BpfAttr.TestDataIn, (ulong)pData);
             BpfAttr.U32(attr, BpfAttr.TestRepeat, repeat);
+            if (!context.IsEmpty)
+            {
+                BpfAttr.U32(attr, BpfAttr.TestCtxSizeIn, (uint)context.Length);
+                BpfAttr.U64(attr, BpfAttr.TestCtxIn, (ulong)pContext);
+            }
             r = BpfNative.Bpf(BpfCommand.ProgTestRun, attr);
         }
         if (r < 0) return (null, (int)-r);
