@@ -106,4 +106,15 @@ public sealed class AsmDisasmTests
         Assert.Contains("7 bytes", r.Stderr);
         Assert.DoesNotContain("-1", r.Stderr);
     }
+
+    [Fact]
+    public void Empty_or_comment_only_source_is_an_error_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        var output = dir.File("out.bin");
+        var r = Cli.Run("asm", dir.Write("empty.s", "# nothing here\n"), "-o", output);
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Contains("no instructions", r.Stderr);
+        Assert.False(File.Exists(output), "no output file for an empty program");
+    }
 }

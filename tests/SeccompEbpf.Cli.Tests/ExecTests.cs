@@ -111,4 +111,55 @@ public sealed class ExecTests
         Assert.True(r.ExitCode == 0, r.ToString());
         Assert.Equal("2a", r.Stdout.Trim().ToLowerInvariant().Replace("0x", ""));
     }
+
+    /// <summary>A seccomp_data for x86_64: nr, arch, instruction pointer 0, then the six arguments.</summary>
+    private static string SeccompData(int nr, ulong arg0)
+    {
+        var bytes = new byte[64];
+        BitConverter.GetBytes(nr).CopyTo(bytes, 0);
+        BitConverter.GetBytes(0xc000003eu).CopyTo(bytes, 4);
+        BitConverter.GetBytes(arg0).CopyTo(bytes, 16);
+        return Convert.ToHexString(bytes);
+    }
+
+    [Fact]
+    public void Elf_object_runs_on_a_seccomp_context_in_both_engines()
+    {
+        var obj = ExampleObjects.Compile("01_close_999");
+        foreach (var engine in new[] { "jit", "interpreter" })
+        {
+            var denied = Cli.Run("exec", obj, "--ctx", SeccompData(3, 999), "--engine", engine);
+            Assert.True(denied.ExitCode == 0, denied.ToString());
+            Assert.Contains("r0 = 0x50001", denied.Stdout); // SECCOMP_RET_ERRNO | EPERM
+            var allowed = Cli.Run("exec", obj, "--section", "close_999", "--ctx", SeccompData(3, 5), "--engine", engine);
+            Assert.True(allowed.ExitCode == 0, allowed.ToString());
+            Assert.Contains("r0 = 0x7fff0000", allowed.Stdout); // SECCOMP_RET_ALLOW
+        }
+    }
+
+    [Fact]
+    public void Elf_object_with_a_wrong_section_names_the_programs_it_has()
+    {
+        var obj = ExampleObjects.Compile("01_close_999");
+        var r = Cli.Run("exec", obj, "--section", "nope", "--ctx", SeccompData(3, 999));
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Contains("no program or section named 'nope'", r.Stderr);
+        Assert.Contains("close_999", r.Stderr);
+    }
+
+    [Fact]
+    public void Section_option_on_assembly_input_is_refused()
+    {
+        var r = Cli.Run("exec", Cli.Example("asm", "hello.asm"), "--section", "x");
+        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
+        Assert.Contains("--section applies to ELF objects only", r.Stderr);
+    }
+
+    [Fact]
+    public void Plugin_only_flags_outside_plugin_mode_are_a_usage_error()
+    {
+        var r = Cli.Run("exec", Cli.Example("asm", "hello.asm"), "--debug");
+        Assert.Equal(ExitCodes.Usage, r.ExitCode);
+        Assert.Contains("--conformance-plugin mode only", r.Stderr);
+    }
 }

@@ -1,26 +1,9 @@
-using System.Diagnostics;
-
 namespace SeccompEbpf.Cli.Tests;
 
 /// <summary>objdump of the example filters built with clang-19 (skipped without it), and of bad files.</summary>
 public sealed class ObjdumpTests
 {
-    private static readonly Lazy<string> OutputDir = new(() => Directory.CreateTempSubdirectory("seccomp-ebpf-cli-objdump-").FullName);
-
-    private static string CompileExample(string name)
-    {
-        bool hasClang = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, "clang-19")));
-        Assert.SkipUnless(hasClang, "clang-19 is not installed (scripts/install-prerequisites.sh installs it)");
-        var output = Path.Combine(OutputDir.Value, name + ".o");
-        var psi = new ProcessStartInfo("clang-19") { RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "-O2", "-g", "-target", "bpf", "-mcpu=v3", "-c", Cli.Example("filters", name + ".c"), "-o", output })
-            psi.ArgumentList.Add(a);
-        using var p = Process.Start(psi)!;
-        var err = p.StandardError.ReadToEnd();
-        p.WaitForExit();
-        Assert.True(p.ExitCode == 0, $"clang-19 failed on {name}.c:\n{err}");
-        return output;
-    }
+    private static string CompileExample(string name) => ExampleObjects.Compile(name);
 
     [Fact]
     public void Objdump_shows_sections_programs_and_disassembly()

@@ -32,7 +32,8 @@ public sealed class AsmCommand : ICliCommand
           --hex              print/write hex text instead of raw bytes
           --syntax S         conformance, llvm or auto (default auto)
 
-        Errors name FILE:LINE:COLUMN and what was expected (exit code 3). Instructions that
+        Errors name FILE:LINE:COLUMN and what was expected (exit code 3; also for a file with no
+        instructions). Instructions that
         assemble but break the ISA's rules (e.g. from .raw) are reported as warnings.
 
         Example:
@@ -58,6 +59,12 @@ public sealed class AsmCommand : ICliCommand
         if (!result.IsOk)
         {
             stderr.WriteLine($"seccomp-ebpf asm: {result.Error}");
+            return ExitCodes.BadInput;
+        }
+        if (result.Value.Length == 0)
+        {
+            // Writing an empty file would only move the error to whoever loads it.
+            stderr.WriteLine($"seccomp-ebpf asm: {(path == "-" ? "<stdin>" : path)}: no instructions: a program needs at least one (e.g. 'exit'); nothing written");
             return ExitCodes.BadInput;
         }
         foreach (var problem in InstructionValidator.FindErrors(result.Value))

@@ -15,11 +15,15 @@ public sealed class ExecCommand : ICliCommand
     public string Help => """
         Usage: seccomp-ebpf exec FILE [--mem HEX | --mem-file F] [--ctx HEX | --ctx-file F] [--ctx-writable]
                                       [--engine interpreter|jit] [--trace] [--budget N] [--syntax auto|conformance|llvm]
+                                      [--section NAME]
                seccomp-ebpf exec --conformance-plugin [MEMHEX] [--program HEX] [--debug]
 
         Runs the program once and prints r0 in hex and decimal and the number of instructions executed.
-        FILE: assembly (.s/.asm, either syntax), raw bytecode (.bin/.raw), hex text (.hex), or a
-        conformance test (.data: its memory is used and its expected result checked).
+        FILE: assembly (.s/.asm, either syntax), raw bytecode (.bin/.raw), hex text (.hex), a
+        conformance test (.data: its memory is used and its expected result checked), or a
+        clang-built ELF object (.o: its maps and global data are created; helpers are the base set,
+        so a filter that asks for the process, e.g. get_current_pid_tgid, belongs in `simulate`).
+          --section NAME   the object's program to run, by program or section name (needed when it has several)
           --mem HEX        memory passed in r1 with its length in r2 (writable), e.g. --mem "aa bb 11"
           --mem-file F     the same, read from a binary file
           --ctx HEX        a context passed in r1 instead (read-only unless --ctx-writable)
@@ -54,15 +58,18 @@ public sealed class ExecCommand : ICliCommand
         var memory = ReadBytes(cli, "--mem", "--mem-file");
         var contextBytes = ReadBytes(cli, "--ctx", "--ctx-file");
         bool contextWritable = cli.Flag("--ctx-writable");
-        cli.Flag("--debug"); cli.Flag("--elf");
+        string? section = cli.Option("--section");
+        foreach (var pluginOnly in new[] { "--debug", "--elf" })
+            if (cli.Flag(pluginOnly)) throw new CliUsageException($"{pluginOnly} applies to --conformance-plugin mode only");
         cli.RejectUnknown();
         if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one FILE");
         if (memory is not null && contextBytes is not null) throw new CliUsageException("give either --mem or --ctx, not both");
         string path = cli.Positional[0];
 
-        var source = ExecProgramSource.Load(path, syntax);
+        var source = ExecProgramSource.Load(path, syntax, section);
         if (!source.IsOk) return Report(stderr, source.Error!, ExitCodes.BadInput);
-        var program = new BpfProgram(Path.GetFileName(path), source.Value.Instructions);
+        using var owned = source.Value;
+        var program = source.Value.Program;
         var prepared = BpfEngines.Prepare(program, engine);
         if (!prepared.IsOk)
         {

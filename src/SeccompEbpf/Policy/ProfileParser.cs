@@ -34,6 +34,8 @@ public static class ProfileParser
 
     public static ProfileParseResult Parse(string json)
     {
+        if (string.IsNullOrWhiteSpace(json))
+            return new ProfileParseResult(null, [new ProfileDiagnostic("$", "the profile is empty: expected a JSON object such as {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [...]}")]);
         JsonDocument doc;
         try
         {
@@ -41,7 +43,7 @@ public static class ProfileParser
         }
         catch (JsonException e)
         {
-            return new ProfileParseResult(null, [new ProfileDiagnostic("$", $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {e.Message}")]);
+            return new ProfileParseResult(null, [new ProfileDiagnostic("$", $"invalid JSON at line {(e.LineNumber ?? 0) + 1}, byte {(e.BytePositionInLine ?? 0) + 1}: {JsonReason(e)}")]);
         }
         using (doc)
         {
@@ -49,6 +51,15 @@ public static class ProfileParser
             var profile = reader.ReadProfile(doc.RootElement);
             return new ProfileParseResult(reader.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error) ? null : profile, reader.Diagnostics);
         }
+    }
+
+    /// <summary>The reader's reason without its own position suffix (we print line and byte ourselves, 1-based).</summary>
+    private static string JsonReason(JsonException e)
+    {
+        string message = e.Message;
+        int suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        if (suffix >= 0) message = message[..suffix];
+        return message.Replace(", when isFinalBlock is true", "").TrimEnd();
     }
 
     private sealed class Reader

@@ -42,11 +42,15 @@ public class ProfileParserTests
         "$.syscalls[0].errnoRet: errnoRet is only meaningful with SCMP_ACT_ERRNO or SCMP_ACT_TRACE")]
     [InlineData("""{"syscalls":[]}""", "$: missing required field \"defaultAction\"")]
     [InlineData("""{"defaultAction":"SCMP_ACT_ALLOW",}""", "$: invalid JSON at line 1")]
+    [InlineData("", "$: the profile is empty: expected a JSON object")]
+    [InlineData("  \n", "$: the profile is empty")]
     public void ReportsProblemsWithTheirJsonPath(string json, string expected)
     {
         var r = Parse(json);
         Assert.False(r.Ok);
         Assert.Contains(r.Diagnostics, d => d.ToString().Contains(expected));
+        // The JSON reader's own 0-based position suffix would contradict the 1-based one we print.
+        Assert.DoesNotContain(r.Diagnostics, d => d.ToString().Contains("LineNumber:"));
     }
 
     [Fact]
