@@ -51,15 +51,6 @@ public static class KernelFilterBuilder
     {
         int fallback = g.Return(entry.KernelAction.Value);
         if (entry.Kind != SplitKind.KernelArguments) return fallback;
-        int next = fallback;
-        for (int r = entry.Rules.Count - 1; r >= 0; r--)
-        {
-            var rule = entry.Rules[r];
-            int pass = g.Return(rule.Action.Value);
-            for (int t = rule.Tests.Count - 1; t >= 0; t--)
-                pass = ArgTestEmitter.Emit(g, rule.Tests[t], pass, next);
-            next = pass;
-        }
-        return next;
+        return ArgTestEmitter.EmitRules(g, entry.Rules, fallback);
     }
 }

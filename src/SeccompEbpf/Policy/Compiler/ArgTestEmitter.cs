@@ -10,6 +10,24 @@ namespace SeccompEbpf.Policy.Compiler;
 /// </summary>
 internal static class ArgTestEmitter
 {
+    /// <summary>
+    /// A rule list in order: the first rule whose tests all pass gives its action; when none
+    /// matches, control goes to <paramref name="fallback"/>. Returns the entry node.
+    /// </summary>
+    public static int EmitRules(FilterGraph g, IReadOnlyList<RulePlan> rules, int fallback)
+    {
+        int next = fallback;
+        for (int r = rules.Count - 1; r >= 0; r--)
+        {
+            var rule = rules[r];
+            int pass = g.Return(rule.Action.Value);
+            for (int t = rule.Tests.Count - 1; t >= 0; t--)
+                pass = Emit(g, rule.Tests[t], pass, next);
+            next = pass;
+        }
+        return next;
+    }
+
     public static int Emit(FilterGraph g, ArgTest test, int pass, int fail)
     {
         uint lo = (uint)SeccompData.ArgOffset(test.Index);

@@ -56,17 +56,6 @@ public static class ClassicPolicyCompiler
         return SyscallDispatch.Emit(g, targets, nr => group.IsForeignNr(nr) ? badArch : fallback, breakpoints, realNumbers);
     }
 
-    private static int EmitSyscall(FilterGraph g, SyscallPlan plan, int fallback)
-    {
-        int next = fallback;
-        for (int r = plan.Rules.Count - 1; r >= 0; r--)
-        {
-            var rule = plan.Rules[r];
-            int pass = g.Return(rule.Action.Value);
-            for (int t = rule.Tests.Count - 1; t >= 0; t--)
-                pass = ArgTestEmitter.Emit(g, rule.Tests[t], pass, next);
-            next = pass;
-        }
-        return next;
-    }
+    private static int EmitSyscall(FilterGraph g, SyscallPlan plan, int fallback) =>
+        ArgTestEmitter.EmitRules(g, plan.Rules, fallback);
 }
