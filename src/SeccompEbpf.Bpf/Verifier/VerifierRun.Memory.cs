@@ -101,6 +101,7 @@ internal sealed partial class VerifierRun
     /// <summary>
     /// Checks one access of <paramref name="size"/> bytes at <paramref name="ptr"/>+<paramref name="off"/>.
     /// A read returns the value loaded; a write stores <paramref name="stored"/> (register <paramref name="storedReg"/> for messages).
+    /// A check that passes is recorded as this visit's proof for the instruction (see <see cref="AccessProofRecorder"/>).
     /// </summary>
     private RegisterState Access(RegisterState ptr, int reg, int off, int size, bool write, RegisterState? stored, int storedReg = -1)
     {
@@ -114,10 +115,17 @@ internal sealed partial class VerifierRun
                     Fail(VerifierRule.PointerLeak, $"R{storedReg} leaks addr into the context");
                 if (_o.ProgramType.CheckContextAccess(off, size, write) is { } why)
                     Fail(VerifierRule.ContextAccess, $"invalid {(write ? "write to" : "read of")} the {_o.ProgramType.Name} context at offset {off}, size {size}: {why}");
+                // Whether the context is writable is up to each run, so only reads count as proven.
+                if (write) _proofs.Record(_pc, proven: false);
+                else _proofs.RecordContextRead(_pc, off + size);
                 return RegisterState.Scalar(ScalarValue.UnknownOfSize(size));
             }
             case RegisterType.PtrToStack:
-                return StackAccess(ptr, reg, off, size, write, stored, storedReg);
+            {
+                var value = StackAccess(ptr, reg, off, size, write, stored, storedReg);
+                _proofs.Record(_pc, proven: true);
+                return value;
+            }
             case RegisterType.PtrToMapValue:
             {
                 var map = ptr.Map!;
@@ -125,12 +133,14 @@ internal sealed partial class VerifierRun
                 if (write && map.ReadOnlyForProgram) Fail(VerifierRule.ReadOnlyMap, $"map {map.Name} is read-only for the program");
                 if (write && stored is { IsPointer: true } && !_o.AllowPointerLeaks)
                     Fail(VerifierRule.PointerLeak, $"R{storedReg} leaks addr into map {map.Name}");
+                _proofs.Record(_pc, proven: true);
                 return RegisterState.Scalar(ScalarValue.UnknownOfSize(size));
             }
             case RegisterType.PtrToMem:
                 CheckRange(ptr, reg, off, size, ptr.Size, VerifierRule.MemoryBounds, "helper memory");
                 if (write && stored is { IsPointer: true } && !_o.AllowPointerLeaks)
                     Fail(VerifierRule.PointerLeak, $"R{storedReg} leaks addr into helper memory");
+                _proofs.Record(_pc, proven: true);
                 return RegisterState.Scalar(ScalarValue.UnknownOfSize(size));
             case RegisterType.PtrToMapValueOrNull or RegisterType.PtrToMemOrNull:
                 Fail(VerifierRule.NullPointer, $"R{reg} may be NULL ({ptr}): compare it with 0 before the access");

@@ -36,6 +36,7 @@ internal sealed partial class VerifierRun
     private VerifierState _cur = null!;
     private int _pc;
     private Checkpoint? _owner;
+    private AccessProofRecorder _proofs = null!;
 
     /// <summary>A state stored at a prune point; <see cref="Branches"/> counts paths from it still unfinished.</summary>
     private sealed class Checkpoint(VerifierState state, Checkpoint? parent)
@@ -69,6 +70,7 @@ internal sealed partial class VerifierRun
             _s = structure;
             _explored = new List<Checkpoint>?[_prog.Count];
             _stackDepth = new int[_s.SubprogStarts.Length];
+            _proofs = new AccessProofRecorder(_prog.Count);
             try
             {
                 Explore();
@@ -80,8 +82,15 @@ internal sealed partial class VerifierRun
             }
         }
         clock.Stop();
+        bool accepted = error is null;
         return new VerificationResult(error, _processed, _stored, _pruned,
-            _stackDepth.Length > 0 ? _stackDepth.Max() : 0, clock.Elapsed, _log.ToString());
+            _stackDepth.Length > 0 ? _stackDepth.Max() : 0, clock.Elapsed, _log.ToString())
+        {
+            // A rejected program proves nothing: a path may have stopped before reaching an access.
+            Accesses = accepted ? _proofs.Build(_prog) : AccessProofs.None,
+            // Accepted means every path reached an exit within the budget (infinite loops are rejected).
+            ProvedTermination = accepted,
+        };
     }
 
     private void Explore()
