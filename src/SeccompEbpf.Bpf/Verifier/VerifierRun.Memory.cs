@@ -53,6 +53,13 @@ internal sealed partial class VerifierRun
         if (insn.Imm == AtomicOp.CmpXchg && Read(0).IsPointer) Fail(VerifierRule.AtomicAccess, "cmpxchg compares with R0, which must be a scalar");
         if (ptr.Type is not (RegisterType.PtrToStack or RegisterType.PtrToMapValue or RegisterType.PtrToMem))
             Fail(VerifierRule.AtomicAccess, $"atomic operations need stack, map value or helper memory; R{insn.Dst} is {ptr}");
+        // As the kernel, atomics are always strictly aligned (stack accesses are checked in StackAccess).
+        if (ptr.Type != RegisterType.PtrToStack)
+        {
+            var at = ptr.Value.Bits + Tnum.Const((ulong)(long)(ptr.Off + insn.Offset));
+            if ((at.Value & (ulong)(size - 1)) != 0 || (at.Mask & (ulong)(size - 1)) != 0)
+                Fail(VerifierRule.AtomicAccess, $"misaligned atomic access: R{insn.Dst}={ptr} plus {insn.Offset} is not known to be a multiple of {size}");
+        }
         var old = Access(ptr, insn.Dst, insn.Offset, size, write: false, stored: null);
         if (old.IsPointer) Fail(VerifierRule.AtomicAccess, $"atomic operation on a stack slot holding a pointer ({old})");
         Access(ptr, insn.Dst, insn.Offset, size, write: true, stored: RegisterState.Scalar(ScalarValue.UnknownOfSize(size)));

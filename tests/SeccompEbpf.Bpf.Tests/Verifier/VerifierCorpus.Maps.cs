@@ -52,6 +52,9 @@ internal static partial class VerifierCorpus
         yield return Accept("map: queue push", St(MemSize.DW, R10, -8, 1), MovR(R2, R10), Add(R2, -8), Mov(R3, 0), LdMap(R1, 5), Call(87), Exit());
         yield return Reject("map: push to hash map", R.HelperArgument, St(MemSize.DW, R10, -8, 1), MovR(R2, R10), Add(R2, -8), Mov(R3, 0), LdMap(R1, 0), Call(87), Exit());
         yield return Accept("map: atomic add on value", Lookup(0), J(JmpOp.Jeq, R0, 0, 2), Mov(R1, 1), Atomic(MemSize.DW, R0, 0, R1, AtomicOp.Add), Mov(R0, 0), Exit());
+        yield return Reject("map: misaligned atomic on value", R.AtomicAccess, Lookup(1), J(JmpOp.Jeq, R0, 0, 2), Mov(R1, 1), Atomic(MemSize.W, R0, 2, R1, AtomicOp.Add), Mov(R0, 0), Exit());
+        yield return Reject("map: atomic at a variable offset of unknown alignment", R.AtomicAccess, Lookup(1), J(JmpOp.Jeq, R0, 0, 6), MovR(R6, R0), Call(7), And(R0, 7), AddR(R6, R0), Mov(R1, 1), Atomic(MemSize.DW, R6, 0, R1, AtomicOp.Add), Mov(R0, 0), Exit());
+        yield return Accept("map: atomic at a variable offset known to be aligned", Lookup(1), J(JmpOp.Jeq, R0, 0, 6), MovR(R6, R0), Call(7), And(R0, 8), AddR(R6, R0), Mov(R1, 1), Atomic(MemSize.DW, R6, 0, R1, AtomicOp.Add), Mov(R0, 0), Exit());
         yield return Reject("map: value or null returned", R.PointerLeak, Lookup(0), Exit()) with { Privileged = false };
     }
 }
