@@ -35,7 +35,7 @@ public sealed class ProvenAccessSoundnessTests(ITestOutputHelper output)
     public void EveryAcceptedGeneratedProgramGivesTheSameResultsWithItsProvenChecksRemoved()
     {
         var comparer = new UncheckedRunComparer(InputsPerProgram);
-        int accepted = 0, runs = 0, proven = 0, accesses = 0, noBudget = 0;
+        int accepted = 0, engineRefused = 0, runs = 0, proven = 0, accesses = 0, noBudget = 0;
         var failures = new List<string>();
         for (int seed = 0; seed < Programs; seed++)
         {
@@ -46,6 +46,7 @@ public sealed class ProvenAccessSoundnessTests(ITestOutputHelper output)
             try
             {
                 var verified = VerifiedProgram.Prepare(program, Options);
+                if (!verified.IsOk && IsEngineInitCheck(verified.Error!)) { engineRefused++; continue; }
                 Assert.True(verified.IsOk, $"seed {seed}: accepted alone but not prepared: {verified.Error}");
                 var proofs = verified.Value.Verification.Accesses;
                 proven += proofs.ProvenSafe.Count;
@@ -60,7 +61,7 @@ public sealed class ProvenAccessSoundnessTests(ITestOutputHelper output)
                 foreach (var m in program.Maps) m.Dispose();
             }
         }
-        output.WriteLine($"{accepted} of {Programs} generated programs accepted; {proven} of their {accesses} memory accesses proven and run unchecked; " +
+        output.WriteLine($"{accepted} of {Programs} generated programs accepted ({engineRefused} of them refused by the engine's path-insensitive register check); {proven} of their {accesses} memory accesses proven and run unchecked; " +
                          $"{noBudget} compiled without an instruction budget; {runs} input runs compared, {failures.Count} differences");
         Assert.True(failures.Count == 0, $"{failures.Count} programs behaved differently:\n" + string.Join("\n", failures.Take(10)));
         Assert.True(accepted > 500, $"only {accepted} programs accepted");
@@ -111,6 +112,12 @@ public sealed class ProvenAccessSoundnessTests(ITestOutputHelper output)
             foreach (var m in program.Maps.Concat(other.Maps)) m.Dispose();
         }
     }
+
+    /// <summary>
+    /// The engine's own structural check is path-insensitive: it refuses a register read on a path
+    /// the verifier proved dead. Refusing is the safe direction, so such programs are skipped.
+    /// </summary>
+    internal static bool IsEngineInitCheck(Bpf.BpfError error) => error.Message.Contains("is read before it is written on some path");
 
     /// <summary>The program with its own maps; the hash map holds keys 0..4 so that lookups succeed (the corpus never changes keys).</summary>
     private static BpfProgram CreateWithFilledMaps(string name, Instruction[] code)
