@@ -129,7 +129,9 @@ internal sealed partial class VerifierRun
             }
             case RegisterType.PtrToStack:
             {
-                var value = StackAccess(ptr, reg, off, size, write, stored, storedReg);
+                var value = ptr.HasFixedOffset
+                    ? StackAccess(ptr, reg, off, size, write, stored, storedReg)
+                    : VariableStackAccess(ptr, reg, off, size, write, stored);
                 _proofs.Record(_pc, proven: true);
                 return value;
             }
