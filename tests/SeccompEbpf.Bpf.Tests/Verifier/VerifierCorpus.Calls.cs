@@ -23,6 +23,8 @@ internal static partial class VerifierCorpus
         yield return Reject("call: chain of 9 frames", R.CallDepth, CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), Mov(R0, 0), Exit());
         yield return Reject("call: combined stack over 512", R.CombinedStack, St(MemSize.DW, R10, -304, 0), CallLocal(1), Exit(), St(MemSize.DW, R10, -304, 0), Mov(R0, 0), Exit());
         yield return Accept("call: combined stack within 512", St(MemSize.DW, R10, -200, 0), CallLocal(1), Exit(), St(MemSize.DW, R10, -200, 0), Mov(R0, 0), Exit());
+        yield return Accept("call: full caller stack and a function without stack", St(MemSize.B, R10, -512, 0), CallLocal(1), Exit(), Mov(R0, 0), Exit());
+        yield return Reject("call: frames rounded up to 16 bytes", R.CombinedStack, St(MemSize.B, R10, -500, 0), CallLocal(1), Exit(), St(MemSize.B, R10, -1, 0), Mov(R0, 0), Exit());
         yield return Reject("call: target outside program", R.BadCallTarget, CallLocal(5), Mov(R0, 0), Exit());
         yield return Reject("call: jump across function boundary", R.JumpOutOfRange, CallLocal(2), Ja(2), Exit(), Mov(R0, 0), Exit());
         yield return Reject("call: function falls into next", R.FallThroughEnd, CallLocal(1), Exit(), Mov(R0, 0), CallLocal(0), Mov(R0, 0), Exit());

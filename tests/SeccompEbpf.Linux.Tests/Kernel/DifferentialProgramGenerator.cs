@@ -18,6 +18,8 @@ internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int ar
 
     private readonly Random _rng = new(seed);
     private readonly List<Instruction> _code = new();
+    private readonly List<List<Instruction>> _functions = new();
+    private readonly List<(int At, int Function)> _calls = new();
 
     private static readonly int[] InterestingImms = [0, 1, -1, 2, 3, 4, 7, 8, 12, 15, 16, 31, 32, 63, 64, 255, 4096, int.MaxValue, int.MinValue];
     private static readonly short[] StackOffsets = [-8, -16, -24, -32, -40, -48, -64, -8, -16, -24, -32, -40, -48, -64, -4, -12, -2, -1, -56, -512, -520, 0, -7];
@@ -25,6 +27,8 @@ internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int ar
     public Instruction[] Generate(int snippets)
     {
         _code.Clear();
+        _functions.Clear();
+        _calls.Clear();
         // R1 is the context: forget it so that no program depends on the program type.
         Emit(Mov(1, 0));
         foreach (var r in new[] { 0, 2, 3, 4, 5, 6, 7, 8, 9 })
@@ -34,13 +38,18 @@ internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int ar
         for (int i = 0; i < snippets; i++) Snippet();
         if (_rng.NextDouble() < 0.92) Emit(Mov(0, _rng.Next(0, 3)));
         Emit(new Instruction(Opcodes.Exit, 0, 0, 0, 0));
+        // Functions follow the main program; each call is pointed at its function's first instruction.
+        var starts = new List<int>();
+        foreach (var body in _functions) { starts.Add(_code.Count); _code.AddRange(body); }
+        foreach (var (at, function) in _calls) _code[at] = _code[at] with { Imm = starts[function] - (at + 1) };
         return _code.ToArray();
     }
 
     private void Snippet()
     {
         int pick = _rng.Next(100);
-        if (pick < 18) Alu();
+        if (pick < 14) Alu();
+        else if (pick < 18) CallWithStackPointer();
         else if (pick < 27) StackStore();
         else if (pick < 35) StackLoad();
         else if (pick < 47) MapAccess();
@@ -256,6 +265,45 @@ internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int ar
             Emit(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, size), 8, 6, 0, 0));
         else
             Emit(new Instruction(Opcodes.Mem(OpClass.St, MemMode.Mem, size), 6, 0, 0, Imm()));
+    }
+
+    /// <summary>
+    /// A bpf-to-bpf call that passes a pointer to the caller's stack in R1 and a scalar in R2; the
+    /// function reads or writes the caller's slot, spills and fills the pointer in its own frame and
+    /// uses its own stack. Unsafe seeds sometimes reach past the caller's frame or return the pointer.
+    /// </summary>
+    private void CallWithStackPointer()
+    {
+        int slot = -8 * _rng.Next(1, 9);
+        if (_safe && slot == -56) slot = -48; // -56 holds a spilled pointer in safe seeds
+        Emit(MovR(1, 10));
+        Emit(AluImm(AluOp.Add, 1, slot));
+        Emit(Mov(2, Imm()));
+        _calls.Add((_code.Count, _functions.Count));
+        Emit(new Instruction(Opcodes.Call, 0, CallSource.Local, 0, 0));
+
+        var body = new List<Instruction>();
+        short reach = (short)(!_safe && _rng.NextDouble() < 0.15 ? -slot : 0); // -slot: fp0 of the caller, past its frame
+        int n = _rng.Next(1, 4);
+        for (int i = 0; i < n; i++)
+            switch (_rng.Next(4))
+            {
+                case 0: body.Add(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.DW), 0, 1, reach, 0)); break;
+                case 1: body.Add(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, MemSize.DW), 1, 2, reach, 0)); break;
+                case 2:
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, MemSize.DW), 10, 1, -8, 0));
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.DW), 3, 10, -8, 0));
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.W), 0, 3, 4, 0));
+                    break;
+                default:
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, MemSize.W), 10, 2, -12, 0));
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.H), 0, 10, -10, 0));
+                    break;
+            }
+        body.Add(!_safe && _rng.NextDouble() < 0.1 ? MovR(0, 1) : AluReg(AluOp.Add, 2, 2));
+        if (body[^1].Opcode != Opcodes.Alu(OpClass.Alu64, AluOp.Mov, true)) body.Add(MovR(0, 2));
+        body.Add(new Instruction(Opcodes.Exit, 0, 0, 0, 0));
+        _functions.Add(body);
     }
 
     private void BranchOverBlock()
