@@ -218,7 +218,7 @@ internal sealed partial class VerifierRun
         for (int i = 0; i < size; i++)
         {
             var b = frame.Stack[FrameState.ByteIndex(at + i)];
-            if (b == StackByte.Invalid)
+            if (b == StackByte.Invalid && !_o.AllowUninitializedStackReads)
                 Fail(VerifierRule.UninitStackRead, $"invalid read from stack at fp{at} size {size}: byte fp{at + i} was never written on this path");
             allZero &= b == StackByte.Zero;
         }

@@ -24,7 +24,7 @@ internal sealed partial class VerifierRun
         _stackDepth[subprog] = Math.Max(_stackDepth[subprog], (int)-first);
         int lo = (int)first, hi = (int)last + size;
         if (write) { VariableStackWrite(frame, lo, hi, stored!.Value); return default; }
-        for (int o = lo; o < hi; o++)
+        for (int o = lo; o < hi && !_o.AllowUninitializedStackReads; o++)
             if (frame.Stack[FrameState.ByteIndex(o)] == StackByte.Invalid)
                 Fail(VerifierRule.UninitStackRead, $"invalid variable-offset read from stack through R{reg} ({ptr}): byte fp{o}, which it may read, was never written on this path");
         return RegisterState.Scalar(ScalarValue.UnknownOfSize(size));

@@ -16,7 +16,7 @@ internal static partial class VerifierCorpus
         yield return Accept("call: caller R6 preserved", Mov(R6, 2), CallLocal(2), MovR(R0, R6), Exit(), Mov(R0, 0), Exit());
         yield return Reject("call: callee cannot read caller R6", R.UninitRegister, Mov(R6, 2), CallLocal(1), Exit(), MovR(R0, R6), Exit());
         yield return Accept("call: callee writes caller stack", St(MemSize.DW, R10, -8, 0), MovR(R1, R10), Add(R1, -8), CallLocal(2), Ldx(MemSize.DW, R0, R10, -8), Exit(), St(MemSize.DW, R1, 0, 7), Mov(R0, 0), Exit());
-        yield return Reject("call: callee reads uninit caller stack", R.UninitStackRead, MovR(R1, R10), Add(R1, -8), CallLocal(1), Exit(), Ldx(MemSize.DW, R0, R1, 0), Exit());
+        yield return Reject("call: callee reads uninit caller stack", R.UninitStackRead, MovR(R1, R10), Add(R1, -8), CallLocal(1), Exit(), Ldx(MemSize.DW, R0, R1, 0), Exit()).RefusingUninitializedStackReads();
         yield return Reject("call: callee stores its stack pointer in caller stack", R.InvalidMemoryAccess, St(MemSize.DW, R10, -8, 0), MovR(R1, R10), Add(R1, -8), CallLocal(1), Exit(), Stx(MemSize.DW, R1, 0, R10), Mov(R0, 0), Exit());
         yield return Reject("call: recursion too deep", R.CallDepth, CallLocal(1), Exit(), CallLocal(-1), Exit());
         yield return Accept("call: chain of 8 frames", CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), CallLocal(1), Exit(), Mov(R0, 0), Exit());

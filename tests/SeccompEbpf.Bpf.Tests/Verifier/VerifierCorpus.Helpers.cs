@@ -27,7 +27,7 @@ internal static partial class VerifierCorpus
         yield return Reject("helper: scalar argument given pointer", R.HelperArgument, MovR(R1, R10), Add(R1, -16), Mov(R2, 8), MovR(R3, R10), Call(112), Mov(R0, 0), Exit());
         yield return Reject("helper: const size zero not allowed", R.HelperArgument, St(MemSize.DW, R10, -8, 0), MovR(R1, R10), Add(R1, -8), Mov(R2, 0), Call(6), Mov(R0, 0), Exit());
         yield return Accept("helper: trace_printk reads initialised stack", St(MemSize.DW, R10, -8, 0), MovR(R1, R10), Add(R1, -8), Mov(R2, 8), Call(6), Mov(R0, 0), Exit());
-        yield return Reject("helper: trace_printk reads uninitialised stack", R.UninitStackRead, MovR(R1, R10), Add(R1, -8), Mov(R2, 8), Call(6), Mov(R0, 0), Exit());
+        yield return Reject("helper: trace_printk reads uninitialised stack", R.UninitStackRead, MovR(R1, R10), Add(R1, -8), Mov(R2, 8), Call(6), Mov(R0, 0), Exit()).RefusingUninitializedStackReads();
         yield return Accept("helper: ctx argument", Call(999), Exit());
         yield return Reject("helper: modified ctx argument", R.HelperArgument, Add(R1, 8), Call(999), Exit());
         yield return Accept("helper: ringbuf reserve and submit", Reserve(16), J(JmpOp.Jeq, R0, 0, 6), St(MemSize.DW, R0, 8, 1), MovR(R1, R0), Mov(R2, 0), Call(132), Mov(R0, 0), Exit(), Mov(R0, 0), Exit());
