@@ -10,9 +10,9 @@ using static SeccompEbpf.Bpf.Helpers.HelperArg;
 namespace SeccompEbpf.Linux.Tests.Kernel;
 
 /// <summary>
-/// Soundness of the verifier's access proofs: every generated program it accepts runs under the
-/// JIT with the proven checks removed (<see cref="VerifiedProgram"/>) and gives the same R0, no
-/// error and the same memory as the fully checked build, input after input. The harness
+/// Soundness of the verifier against execution: every generated program it accepts runs in the
+/// fully checked JIT build without a fault, and under the JIT with the proven checks removed
+/// (<see cref="VerifiedProgram"/>) gives the same R0, no error and the same memory, input after input. The harness
 /// (<see cref="UncheckedRunComparer"/>) is shown to catch a wrong proof and a different result.
 /// Needs no kernel: the generator of the kernel differential, maps referred to by index.
 /// </summary>
@@ -117,7 +117,7 @@ public sealed class ProvenAccessSoundnessTests(ITestOutputHelper output)
     /// The engine's own structural check is path-insensitive: it refuses a register read on a path
     /// the verifier proved dead. Refusing is the safe direction, so such programs are skipped.
     /// </summary>
-    internal static bool IsEngineInitCheck(Bpf.BpfError error) => error.Message.Contains("is read before it is written on some path");
+    private static bool IsEngineInitCheck(Bpf.BpfError error) => error.Message.Contains("is read before it is written on some path");
 
     /// <summary>The program with its own maps; the hash map holds keys 0..4 so that lookups succeed (the corpus never changes keys).</summary>
     private static BpfProgram CreateWithFilledMaps(string name, Instruction[] code)
