@@ -129,6 +129,9 @@ internal sealed partial class VerifierRun
     {
         switch (ptr.Type)
         {
+            case RegisterType.PtrToStack when !ptr.HasFixedOffset:
+                VariableStackHelperMemory(r, ptr, max, write, helper);
+                break;
             case RegisterType.PtrToStack:
             {
                 var frame = StackFrameOf(ptr, r, 0, (int)max);

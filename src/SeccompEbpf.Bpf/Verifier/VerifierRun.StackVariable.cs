@@ -31,6 +31,30 @@ internal sealed partial class VerifierRun
     }
 
     /// <summary>
+    /// A helper reads or fills up to <paramref name="max"/> bytes at a variable stack offset. As the
+    /// kernel, the whole range it may touch must be in the frame and initialised even when the
+    /// helper only fills it (which bytes it fills is unknown, so none can count as written);
+    /// afterwards spills there are gone.
+    /// </summary>
+    private void VariableStackHelperMemory(int r, RegisterState ptr, long max, bool write, string helper)
+    {
+        if (!_o.AllowPointerLeaks)
+            Fail(VerifierRule.StackVariableOffset, $"{helper} argument R{r} points into the stack at a variable offset ({ptr}), which only privileged loaders (CAP_PERFMON) may pass");
+        var v = ptr.Value;
+        long first = ptr.Off + v.SMin, last = ptr.Off + v.SMax;
+        if (v.SMin <= -MaxPointerOffset || v.SMax >= MaxPointerOffset || first < -FrameState.StackSize || last + max > 0)
+            Fail(VerifierRule.StackBounds, $"{helper} may access {max} bytes at fp{first} .. fp{last} through R{r} ({ptr}): outside fp-{FrameState.StackSize} .. fp-1");
+        var frame = _cur.Frames[ptr.Frame];
+        int subprog = _s.SubprogOf[frame.SubprogStart];
+        _stackDepth[subprog] = Math.Max(_stackDepth[subprog], (int)-first);
+        int lo = (int)first, hi = (int)(last + max);
+        for (int o = lo; o < hi && !_o.AllowUninitializedStackReads; o++)
+            if (frame.Stack[FrameState.ByteIndex(o)] == StackByte.Invalid)
+                Fail(VerifierRule.UninitStackRead, $"{helper} may access fp{o} through R{r} ({ptr}), which was never written on this path (variable-offset buffers must be initialised)");
+        if (write) VariableStackWrite(frame, lo, hi, RegisterState.UnknownScalar);
+    }
+
+    /// <summary>
     /// Any byte in [lo, hi) may be written: spills there are dropped (their slot keeps only
     /// "some data"), written bytes become unknown data (zero stays zero for a zero store), and
     /// bytes never written stay unwritten, since this store may not be the one that lands there.

@@ -1,3 +1,4 @@
+using SeccompEbpf.Bpf.Helpers;
 using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.Bpf.Maps;
 using SeccompEbpf.Bpf.Verifier;
@@ -32,9 +33,13 @@ public sealed class PrivilegedRulesKernelTests
         { "variable-offset stack write past the frame", false },
         { "full caller stack and a function without stack", true },
         { "frames rounded up to 16 bytes", false },
+        { "map key at a variable stack offset", true },
+        { "variable-offset map key that may leave the frame", false },
     };
 
-    private static Instruction[] Program(string name) => name switch
+    private static readonly MapSpec Hash = new("priv_hash", MapType.Hash, 4, 8, 4);
+
+    private static Instruction[] Program(string name, int mapFd) => name switch
     {
         "neg of a pointer gives a number" => [MovR(1, 10), Alu(OpClass.Alu64, AluOp.Neg, 1, 0), MovR(0, 1), Exit()],
         "byte swap of a pointer gives a number" => [MovR(1, 10), new Instruction(0xd7, 1, 0, 0, 64), MovR(0, 1), Exit()],
@@ -51,8 +56,22 @@ public sealed class PrivilegedRulesKernelTests
             [Mem(OpClass.St, MemSize.B, 10, 0, -512, 1), new(Opcodes.Call, 0, CallSource.Local, 0, 1), Exit(), Mov(0, 0), Exit()],
         "frames rounded up to 16 bytes" =>
             [Mem(OpClass.St, MemSize.B, 10, 0, -500, 1), new(Opcodes.Call, 0, CallSource.Local, 0, 1), Exit(), Mem(OpClass.St, MemSize.B, 10, 0, -1, 1), Mov(0, 0), Exit()],
+        "map key at a variable stack offset" => VariableKeyLookup(mapFd, mask: 1),
+        "variable-offset map key that may leave the frame" => VariableKeyLookup(mapFd, mask: 3),
         _ => throw new ArgumentException(name),
     };
+
+    /// <summary>fp-8..-1 written; key pointer R2 = fp-8 + (random &amp; mask) * 4; lookup.</summary>
+    private static Instruction[] VariableKeyLookup(int mapFd, int mask)
+    {
+        var (lo, hi) = Instruction.LoadImm64(1, (uint)mapFd, LoadImmSource.MapFd);
+        return
+        [
+            Mem(OpClass.St, MemSize.DW, 10, 0, -8, 0), Call(7), Alu(OpClass.Alu64, AluOp.And, 0, mask), Alu(OpClass.Alu64, AluOp.Lsh, 0, 2),
+            MovR(2, 10), Alu(OpClass.Alu64, AluOp.Add, 2, -8), new(Opcodes.Alu(OpClass.Alu64, AluOp.Add, true), 2, 0, 0, 0),
+            lo, hi, Call(1), Mov(0, 0), Exit(),
+        ];
+    }
 
     /// <summary>R1 = fp-64 + (random &amp; 7) &lt;&lt; shift, then an 8-byte load there.</summary>
     private static Instruction[] VariableRead(MemSize size, int shift) =>
@@ -66,16 +85,23 @@ public sealed class PrivilegedRulesKernelTests
     [MemberData(nameof(Cases))]
     public void OurVerifierDecidesAsTheKernel(string name, bool accepted)
     {
-        var program = Program(name);
+        bool kernelAvailable = (Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root") && KernelBpf.IsAvailable(out _);
+        using var map = kernelAvailable ? KernelBpf.TryCreateMap(Hash).Fd : null;
+        int mapFd = map?.Fd ?? 0;
+        var program = Program(name, mapFd);
         var options = new VerifierOptions(SocketFilterLikeRules.Instance)
         {
-            Helpers = new Dictionary<int, SeccompEbpf.Bpf.Helpers.HelperPrototype> { [7] = new(7, "get_prandom_u32", SeccompEbpf.Bpf.Helpers.HelperReturn.Integer) },
+            Helpers = new Dictionary<int, HelperPrototype>
+            {
+                [1] = new(1, "map_lookup_elem", HelperReturn.PtrToMapValueOrNull, HelperArg.ConstMapPtr, HelperArg.PtrToMapKey),
+                [7] = new(7, "get_prandom_u32", HelperReturn.Integer),
+            },
+            Maps = new Dictionary<int, MapSpec> { [mapFd] = Hash },
         }.AsPrivileged();
         var ours = BpfVerifier.Verify(program, options);
         Assert.True(accepted == ours.Accepted, $"{name}: we {(ours.Accepted ? "accept" : "reject: " + ours.Error)}");
 
-        Assert.SkipUnless(Environment.UserName == "root" || Environment.GetEnvironmentVariable("USER") == "root", "needs root to load programs with bpf(2)");
-        Assert.SkipUnless(KernelBpf.IsAvailable(out var reason), reason);
+        Assert.SkipUnless(kernelAvailable, "needs root and bpf(2) to compare with the kernel's verifier");
         var kernel = KernelBpf.LoadProgram(KernelProgType.SocketFilter, program, logLevel: 1, logSize: 1 << 16);
         kernel.Program?.Dispose();
         Assert.True(accepted == kernel.Accepted, $"{name}: the kernel {(kernel.Accepted ? "accepts" : "rejects: " + kernel.Log)}");
