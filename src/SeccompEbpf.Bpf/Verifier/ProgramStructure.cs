@@ -35,16 +35,17 @@ internal sealed class ProgramStructure
         {
             var insn = prog[i];
             if (isSecondSlot[i]) continue;
-            if (InstructionRules.Check(insn, options.ProgramType.AllowsLegacyPacketLoads) is { } bad)
-                return (null, Fail(i, bad.Rule, bad.Message));
             if (insn.IsLoadImm64)
             {
                 if (i + 1 >= n) return (null, Fail(i, VerifierRule.BadLoadImm64, "lddw needs two instruction slots but is the last instruction"));
                 var hi = prog[i + 1];
                 if (hi.Opcode != 0 || hi.Dst != 0 || hi.Src != 0 || hi.Offset != 0)
                     return (null, Fail(i, VerifierRule.BadLoadImm64, "the second slot of lddw must have opcode, registers and offset 0"));
-                if (!LoadImmSource.IsValid(insn.Src))
-                    return (null, Fail(i, VerifierRule.ReservedFields, $"lddw: unknown src {insn.Src}"));
+            }
+            if (InstructionRules.Check(insn, i + 1 < n ? prog[i + 1] : null, options.ProgramType.AllowsLegacyPacketLoads) is { } bad)
+                return (null, Fail(i, bad.Rule, bad.Message));
+            if (insn.IsLoadImm64)
+            {
                 isSecondSlot[i + 1] = true;
                 if (insn.Src == LoadImmSource.Func)
                     return (null, Fail(i, VerifierRule.Unsupported, "function pointers (callbacks) are not supported"));

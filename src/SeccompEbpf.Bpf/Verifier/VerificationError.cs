@@ -24,4 +24,13 @@ public sealed record VerificationResult(
     string Log)
 {
     public bool Accepted => Error is null;
+
+    /// <summary>The accesses proven in bounds (empty when rejected): what a JIT may leave unchecked.</summary>
+    public AccessProofs Accesses { get; init; } = AccessProofs.None;
+
+    /// <summary>
+    /// Every path was followed to its exit (loops included), so every run ends: an engine may drop
+    /// its instruction budget. False when rejected.
+    /// </summary>
+    public bool ProvedTermination { get; init; }
 }

@@ -21,6 +21,13 @@ public sealed record VerifierOptions(IProgramTypeRules ProgramType)
     /// <summary>Privileged loaders may leak pointers (R0, map values, comparisons, pointer subtraction).</summary>
     public bool AllowPointerLeaks { get; init; }
 
+    /// <summary>
+    /// Reads of stack bytes never written on the path give unknown data instead of an error, as the
+    /// kernel allows for CAP_PERFMON loaders (allow_uninit_stack). Bounds are still checked, so this
+    /// never makes an access unsafe; it only lets a program see stale or zeroed stack.
+    /// </summary>
+    public bool AllowUninitializedStackReads { get; init; }
+
     /// <summary>Loops (back-edges) need CAP_BPF in the kernel; without it the CFG must be acyclic.</summary>
     public bool AllowLoops { get; init; }
 
@@ -33,9 +40,9 @@ public sealed record VerifierOptions(IProgramTypeRules ProgramType)
     /// <summary>0: errors only; 1: errors and branch decisions; 2: every instruction with its state.</summary>
     public int LogLevel { get; init; }
 
-    /// <summary>Options of a privileged (CAP_BPF+CAP_PERFMON) loader: pointer leaks and loops allowed, 1M instructions.</summary>
+    /// <summary>Options of a privileged (CAP_BPF+CAP_PERFMON) loader: pointer leaks, uninitialised stack reads and loops allowed, 1M instructions.</summary>
     public VerifierOptions AsPrivileged() => this with
     {
-        AllowPointerLeaks = true, AllowLoops = true, MaxInstructions = ComplexityLimit,
+        AllowPointerLeaks = true, AllowUninitializedStackReads = true, AllowLoops = true, MaxInstructions = ComplexityLimit,
     };
 }

@@ -43,6 +43,8 @@ internal sealed partial class VerifierRun
         var dst = Read(d);
         if (insn.AluOp is AluOp.Neg or AluOp.End)
         {
+            // Privileged loaders may turn a pointer into a meaningless number (the kernel's allow_ptr_leaks).
+            if (dst.IsPointer && _o.AllowPointerLeaks) { Set(d, PointerTurnedScalar(is64)); return; }
             if (dst.IsPointer) Fail(VerifierRule.PointerArithmetic, $"{(insn.AluOp == AluOp.Neg ? "negation" : "byte swap")} of R{d}, a pointer ({dst}), is not allowed");
             var v = insn.AluOp == AluOp.Neg ? ScalarAlu.Neg(is64, dst.Value)
                 : ScalarAlu.ByteSwap(dst.Value, insn.Imm, swap: is64 || insn.UsesSrcRegister);
@@ -63,9 +65,14 @@ internal sealed partial class VerifierRun
     {
         int d = insn.Dst;
         string opName = insn.AluOp.ToString().ToLowerInvariant();
+        if (insn.AluOp == AluOp.Sub && _o.AllowPointerLeaks && (!is64 || (dst.IsPointer && src.IsPointer)))
+        {
+            // As the kernel: pointer - pointer, and 32-bit subtraction involving a pointer, give a meaningless number.
+            Set(d, PointerTurnedScalar(is64));
+            return;
+        }
         if (dst.IsPointer && src.IsPointer)
         {
-            if (insn.AluOp == AluOp.Sub && is64 && _o.AllowPointerLeaks) { Set(d, RegisterState.UnknownScalar); return; }
             Fail(VerifierRule.PointerArithmetic, $"R{d} pointer {opName} pointer is not allowed{(insn.AluOp == AluOp.Sub ? " for unprivileged loaders" : "")}");
         }
         if (!is64) Fail(VerifierRule.PointerArithmetic, $"32-bit arithmetic on a pointer ({(dst.IsPointer ? dst : src)}) is not allowed");
@@ -112,6 +119,9 @@ internal sealed partial class VerifierRun
         if (!_o.AllowPointerLeaks) CheckUnprivilegedPointerBounds(result);
         Set(d, result);
     }
+
+    private static RegisterState PointerTurnedScalar(bool is64) =>
+        RegisterState.Scalar(is64 ? ScalarValue.Unknown : ScalarValue.UnknownOfSize(4));
 
     /// <summary>Unprivileged loaders may not even form an out-of-bounds pointer (the kernel's Spectre v1 rule).</summary>
     private void CheckUnprivilegedPointerBounds(RegisterState p)

@@ -31,7 +31,14 @@ internal sealed partial class VerifierRun
             return;
         }
 
-        if (!is64) Fail(VerifierRule.PointerComparison, $"32-bit comparison of a pointer ({(a.IsPointer ? a : b)}) is not allowed");
+        if (!is64)
+        {
+            if (!_o.AllowPointerLeaks) Fail(VerifierRule.PointerComparison, $"32-bit comparison of a pointer ({(a.IsPointer ? a : b)}) is not allowed for unprivileged loaders");
+            // As the kernel for privileged loaders: both outcomes, nothing learned (no NULL check in 32 bits).
+            Fork(_cur.Clone(), target);
+            _pc = fall;
+            return;
+        }
         var (nullable, zero) = a.Type.IsNullable() ? (a, b) : (b, a);
         if (op is JmpOp.Jeq or JmpOp.Jne && nullable.Type.IsNullable() && zero.IsConst && zero.Value.ConstValue == 0)
         {

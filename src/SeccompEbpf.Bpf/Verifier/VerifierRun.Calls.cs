@@ -129,6 +129,9 @@ internal sealed partial class VerifierRun
     {
         switch (ptr.Type)
         {
+            case RegisterType.PtrToStack when !ptr.HasFixedOffset:
+                VariableStackHelperMemory(r, ptr, max, write, helper);
+                break;
             case RegisterType.PtrToStack:
             {
                 var frame = StackFrameOf(ptr, r, 0, (int)max);
@@ -148,7 +151,7 @@ internal sealed partial class VerifierRun
                         }
                         frame.Stack[b] = StackByte.Misc;
                     }
-                    else if (frame.Stack[b] == StackByte.Invalid)
+                    else if (frame.Stack[b] == StackByte.Invalid && !_o.AllowUninitializedStackReads)
                         Fail(VerifierRule.UninitStackRead, $"{helper} reads {max} bytes at fp{at} but fp{at + i} was never written on this path");
                     else if (frame.Spills[slot] is { IsPointer: true } && !_o.AllowPointerLeaks)
                         Fail(VerifierRule.PointerLeak, $"{helper} would read a spilled pointer at fp{slot * 8 - FrameState.StackSize}");

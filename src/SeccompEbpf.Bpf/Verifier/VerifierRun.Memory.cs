@@ -53,6 +53,13 @@ internal sealed partial class VerifierRun
         if (insn.Imm == AtomicOp.CmpXchg && Read(0).IsPointer) Fail(VerifierRule.AtomicAccess, "cmpxchg compares with R0, which must be a scalar");
         if (ptr.Type is not (RegisterType.PtrToStack or RegisterType.PtrToMapValue or RegisterType.PtrToMem))
             Fail(VerifierRule.AtomicAccess, $"atomic operations need stack, map value or helper memory; R{insn.Dst} is {ptr}");
+        // As the kernel, atomics are always strictly aligned (stack accesses are checked in StackAccess).
+        if (ptr.Type != RegisterType.PtrToStack)
+        {
+            var at = ptr.Value.Bits + Tnum.Const((ulong)(long)(ptr.Off + insn.Offset));
+            if ((at.Value & (ulong)(size - 1)) != 0 || (at.Mask & (ulong)(size - 1)) != 0)
+                Fail(VerifierRule.AtomicAccess, $"misaligned atomic access: R{insn.Dst}={ptr} plus {insn.Offset} is not known to be a multiple of {size}");
+        }
         var old = Access(ptr, insn.Dst, insn.Offset, size, write: false, stored: null);
         if (old.IsPointer) Fail(VerifierRule.AtomicAccess, $"atomic operation on a stack slot holding a pointer ({old})");
         Access(ptr, insn.Dst, insn.Offset, size, write: true, stored: RegisterState.Scalar(ScalarValue.UnknownOfSize(size)));
@@ -101,6 +108,7 @@ internal sealed partial class VerifierRun
     /// <summary>
     /// Checks one access of <paramref name="size"/> bytes at <paramref name="ptr"/>+<paramref name="off"/>.
     /// A read returns the value loaded; a write stores <paramref name="stored"/> (register <paramref name="storedReg"/> for messages).
+    /// A check that passes is recorded as this visit's proof for the instruction (see <see cref="AccessProofRecorder"/>).
     /// </summary>
     private RegisterState Access(RegisterState ptr, int reg, int off, int size, bool write, RegisterState? stored, int storedReg = -1)
     {
@@ -114,10 +122,19 @@ internal sealed partial class VerifierRun
                     Fail(VerifierRule.PointerLeak, $"R{storedReg} leaks addr into the context");
                 if (_o.ProgramType.CheckContextAccess(off, size, write) is { } why)
                     Fail(VerifierRule.ContextAccess, $"invalid {(write ? "write to" : "read of")} the {_o.ProgramType.Name} context at offset {off}, size {size}: {why}");
+                // Whether the context is writable is up to each run, so only reads count as proven.
+                if (write) _proofs.Record(_pc, proven: false);
+                else _proofs.RecordContextRead(_pc, off + size);
                 return RegisterState.Scalar(ScalarValue.UnknownOfSize(size));
             }
             case RegisterType.PtrToStack:
-                return StackAccess(ptr, reg, off, size, write, stored, storedReg);
+            {
+                var value = ptr.HasFixedOffset
+                    ? StackAccess(ptr, reg, off, size, write, stored, storedReg)
+                    : VariableStackAccess(ptr, reg, off, size, write, stored);
+                _proofs.Record(_pc, proven: true);
+                return value;
+            }
             case RegisterType.PtrToMapValue:
             {
                 var map = ptr.Map!;
@@ -125,12 +142,14 @@ internal sealed partial class VerifierRun
                 if (write && map.ReadOnlyForProgram) Fail(VerifierRule.ReadOnlyMap, $"map {map.Name} is read-only for the program");
                 if (write && stored is { IsPointer: true } && !_o.AllowPointerLeaks)
                     Fail(VerifierRule.PointerLeak, $"R{storedReg} leaks addr into map {map.Name}");
+                _proofs.Record(_pc, proven: true);
                 return RegisterState.Scalar(ScalarValue.UnknownOfSize(size));
             }
             case RegisterType.PtrToMem:
                 CheckRange(ptr, reg, off, size, ptr.Size, VerifierRule.MemoryBounds, "helper memory");
                 if (write && stored is { IsPointer: true } && !_o.AllowPointerLeaks)
                     Fail(VerifierRule.PointerLeak, $"R{storedReg} leaks addr into helper memory");
+                _proofs.Record(_pc, proven: true);
                 return RegisterState.Scalar(ScalarValue.UnknownOfSize(size));
             case RegisterType.PtrToMapValueOrNull or RegisterType.PtrToMemOrNull:
                 Fail(VerifierRule.NullPointer, $"R{reg} may be NULL ({ptr}): compare it with 0 before the access");
@@ -199,7 +218,7 @@ internal sealed partial class VerifierRun
         for (int i = 0; i < size; i++)
         {
             var b = frame.Stack[FrameState.ByteIndex(at + i)];
-            if (b == StackByte.Invalid)
+            if (b == StackByte.Invalid && !_o.AllowUninitializedStackReads)
                 Fail(VerifierRule.UninitStackRead, $"invalid read from stack at fp{at} size {size}: byte fp{at + i} was never written on this path");
             allZero &= b == StackByte.Zero;
         }

@@ -16,6 +16,9 @@ internal sealed record VerifierCase(string Name, Instruction[] Program, string? 
 
     public VerifierCase Unprivileged() => this with { Privileged = false };
 
+    /// <summary>Privileged, but without CAP_PERFMON's leave to read uninitialised stack.</summary>
+    public VerifierCase RefusingUninitializedStackReads() => this with { Configure = o => o with { AllowUninitializedStackReads = false } };
+
     public VerificationResult Run()
     {
         var o = Options(Privileged);

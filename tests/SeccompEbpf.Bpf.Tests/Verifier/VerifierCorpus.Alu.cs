@@ -28,9 +28,13 @@ internal static partial class VerifierCorpus
         yield return Accept("alu: pointer minus pointer privileged", MovR(R0, R10), Alu64R(AluOp.Sub, R0, R10), Exit());
         yield return Reject("alu: pointer minus pointer unprivileged", R.PointerArithmetic, MovR(R0, R10), Alu64R(AluOp.Sub, R0, R10), Exit()) with { Privileged = false };
         yield return Reject("alu: scalar minus pointer", R.PointerArithmetic, Mov(R0, 0), Alu64R(AluOp.Sub, R0, R10), Exit());
+        yield return Reject("alu: neg pointer unprivileged", R.PointerArithmetic, MovR(R1, R10), Alu64(AluOp.Neg, R1, 0), Mov(R0, 0), Exit()).Unprivileged();
+        yield return Accept("alu: neg pointer privileged gives a number", MovR(R1, R10), Alu64(AluOp.Neg, R1, 0), MovR(R0, R1), Exit());
+        yield return Reject("alu: negated pointer cannot be dereferenced", R.InvalidMemoryAccess, MovR(R1, R10), Alu64(AluOp.Neg, R1, 0), Ldx(MemSize.DW, R0, R1, 0), Exit());
+        yield return Accept("alu: 32-bit sub on pointer privileged gives a number", MovR(R1, R10), Alu32(AluOp.Sub, R1, 8), MovR(R0, R1), Exit());
         yield return Reject("alu: 32-bit add on pointer", R.PointerArithmetic, MovR(R1, R10), Alu32(AluOp.Add, R1, 8), Mov(R0, 0), Exit());
-        yield return Reject("alu: neg pointer", R.PointerArithmetic, MovR(R1, R10), Alu64(AluOp.Neg, R1, 0), Mov(R0, 0), Exit());
-        yield return Reject("alu: byte swap pointer", R.PointerArithmetic, MovR(R1, R10), new Instruction(0xd7, 1, 0, 0, 64), Mov(R0, 0), Exit());
+        yield return Reject("alu: byte swap pointer unprivileged", R.PointerArithmetic, MovR(R1, R10), new Instruction(0xd7, 1, 0, 0, 64), Mov(R0, 0), Exit()).Unprivileged();
+        yield return Accept("alu: byte swap pointer privileged gives a number", MovR(R1, R10), new Instruction(0xd7, 1, 0, 0, 64), MovR(R0, R1), Exit());
         yield return Reject("alu: movsx of pointer", R.PointerArithmetic, new Instruction(0xbf, 2, 10, 8, 0), Mov(R0, 0), Exit());
         yield return Reject("alu: 32-bit copy of pointer unprivileged", R.PointerLeak, Mov32R(R0, R10), Exit()) with { Privileged = false };
         yield return Accept("alu: 32-bit copy of pointer privileged", Mov32R(R0, R10), Exit());

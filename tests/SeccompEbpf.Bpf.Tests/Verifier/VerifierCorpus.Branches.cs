@@ -39,6 +39,7 @@ internal static partial class VerifierCorpus
         yield return Reject("branch: mul too large", R.MapValueBounds, WithValue(And(R0, 3), Alu64(AluOp.Mul, R0, 5), AddR(R6, R0), Ldx(MemSize.W, R1, R6, 0)));
         yield return Accept("branch: non-null pointer vs zero decided", MovR(R1, R10), J(JmpOp.Jne, R1, 0, 1), Ldx(MemSize.DW, R0, R1, 0), Mov(R0, 0), Exit());
         yield return Reject("branch: pointer vs scalar unprivileged", R.PointerComparison, MovR(R1, R10), J(JmpOp.Jgt, R1, 5, 0), Mov(R0, 0), Exit()) with { Privileged = false };
-        yield return Reject("branch: pointer 32-bit compare", R.PointerComparison, MovR(R1, R10), J32(JmpOp.Jgt, R1, 5, 0), Mov(R0, 0), Exit());
+        yield return Reject("branch: pointer 32-bit compare unprivileged", R.PointerComparison, MovR(R1, R10), J32(JmpOp.Jgt, R1, 5, 0), Mov(R0, 0), Exit()).Unprivileged();
+        yield return Accept("branch: pointer 32-bit compare privileged explores both sides", MovR(R1, R10), J32(JmpOp.Jgt, R1, 5, 1), Mov(R0, 0), Mov(R0, 1), Exit());
     }
 }

@@ -9,8 +9,19 @@ internal static partial class VerifierCorpus
 {
     private static object[] Reserve(int size) => [LdMap(R1, 3), Mov(R2, size), Mov(R3, 0), Call(131)];
 
+    /// <summary>R2 = fp<paramref name="baseOff"/> + (random &amp; <paramref name="mask"/>) &lt;&lt; 2: a key pointer at a variable offset.</summary>
+    private static object[] VariableKey(int baseOff, int mask) =>
+        [Call(7), And(R0, mask), Alu64(AluOp.Lsh, R0, 2), MovR(R2, R10), Add(R2, baseOff), AddR(R2, R0)];
+
     private static IEnumerable<VerifierCase> HelperCases()
     {
+        yield return Accept("helper: map key at a variable stack offset", St(MemSize.DW, R10, -8, 0), VariableKey(-8, 1), LdMap(R1, 0), Call(1), Mov(R0, 0), Exit());
+        yield return Reject("helper: map key at a variable stack offset unprivileged", R.StackVariableOffset, St(MemSize.DW, R10, -8, 0), VariableKey(-8, 1), LdMap(R1, 0), Call(1), Mov(R0, 0), Exit()).Unprivileged();
+        yield return Reject("helper: variable-offset key may leave the frame", R.StackBounds, St(MemSize.DW, R10, -8, 0), VariableKey(-8, 3), LdMap(R1, 0), Call(1), Mov(R0, 0), Exit());
+        yield return Reject("helper: variable-offset key may be unwritten", R.UninitStackRead, St(MemSize.W, R10, -8, 0), VariableKey(-8, 1), LdMap(R1, 0), Call(1), Mov(R0, 0), Exit()).RefusingUninitializedStackReads();
+        yield return Reject("helper: filling a variable-offset buffer destroys a spilled pointer", R.InvalidMemoryAccess,
+            Stx(MemSize.DW, R10, -8, R10), St(MemSize.DW, R10, -16, 0), Call(7), And(R0, 8), MovR(R1, R10), Add(R1, -16), AddR(R1, R0), Mov(R2, 8), Mov(R3, 0), Call(112),
+            Ldx(MemSize.DW, R1, R10, -8), Ldx(MemSize.DW, R0, R1, -16), Exit());
         yield return Accept("helper: no-argument helper", Call(5), Exit());
         yield return Reject("helper: unknown helper id", R.UnknownHelper, Call(4242), Exit());
         yield return Reject("helper: no helpers at all", R.UnknownHelper, Call(5), Exit()) with { Configure = o => o with { Helpers = new Dictionary<int, global::SeccompEbpf.Bpf.Helpers.HelperPrototype>() } };
@@ -27,7 +38,7 @@ internal static partial class VerifierCorpus
         yield return Reject("helper: scalar argument given pointer", R.HelperArgument, MovR(R1, R10), Add(R1, -16), Mov(R2, 8), MovR(R3, R10), Call(112), Mov(R0, 0), Exit());
         yield return Reject("helper: const size zero not allowed", R.HelperArgument, St(MemSize.DW, R10, -8, 0), MovR(R1, R10), Add(R1, -8), Mov(R2, 0), Call(6), Mov(R0, 0), Exit());
         yield return Accept("helper: trace_printk reads initialised stack", St(MemSize.DW, R10, -8, 0), MovR(R1, R10), Add(R1, -8), Mov(R2, 8), Call(6), Mov(R0, 0), Exit());
-        yield return Reject("helper: trace_printk reads uninitialised stack", R.UninitStackRead, MovR(R1, R10), Add(R1, -8), Mov(R2, 8), Call(6), Mov(R0, 0), Exit());
+        yield return Reject("helper: trace_printk reads uninitialised stack", R.UninitStackRead, MovR(R1, R10), Add(R1, -8), Mov(R2, 8), Call(6), Mov(R0, 0), Exit()).RefusingUninitializedStackReads();
         yield return Accept("helper: ctx argument", Call(999), Exit());
         yield return Reject("helper: modified ctx argument", R.HelperArgument, Add(R1, 8), Call(999), Exit());
         yield return Accept("helper: ringbuf reserve and submit", Reserve(16), J(JmpOp.Jeq, R0, 0, 6), St(MemSize.DW, R0, 8, 1), MovR(R1, R0), Mov(R2, 0), Call(132), Mov(R0, 0), Exit(), Mov(R0, 0), Exit());

@@ -6,7 +6,9 @@ namespace SeccompEbpf.Linux.Tests.Kernel;
 /// Generates small random programs that never touch the context, built from snippets that
 /// exercise the verifier's rules: arithmetic, stack spills and uninitialised reads, branches on
 /// ranges, bounded (and sometimes unbounded) loops, map lookups with and without NULL checks,
-/// in- and out-of-bounds value accesses, helper calls and bad jumps. Deterministic per seed.
+/// loads, stores and atomics of every size in map values at random indices bounded by a branch,
+/// a mask or a shift (sometimes one byte too far), stack accesses through derived and
+/// variable-offset pointers, helper calls and bad jumps. Deterministic per seed.
 /// </summary>
 internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int arrayMap)
 {
@@ -16,6 +18,8 @@ internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int ar
 
     private readonly Random _rng = new(seed);
     private readonly List<Instruction> _code = new();
+    private readonly List<List<Instruction>> _functions = new();
+    private readonly List<(int At, int Function)> _calls = new();
 
     private static readonly int[] InterestingImms = [0, 1, -1, 2, 3, 4, 7, 8, 12, 15, 16, 31, 32, 63, 64, 255, 4096, int.MaxValue, int.MinValue];
     private static readonly short[] StackOffsets = [-8, -16, -24, -32, -40, -48, -64, -8, -16, -24, -32, -40, -48, -64, -4, -12, -2, -1, -56, -512, -520, 0, -7];
@@ -23,6 +27,8 @@ internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int ar
     public Instruction[] Generate(int snippets)
     {
         _code.Clear();
+        _functions.Clear();
+        _calls.Clear();
         // R1 is the context: forget it so that no program depends on the program type.
         Emit(Mov(1, 0));
         foreach (var r in new[] { 0, 2, 3, 4, 5, 6, 7, 8, 9 })
@@ -32,17 +38,25 @@ internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int ar
         for (int i = 0; i < snippets; i++) Snippet();
         if (_rng.NextDouble() < 0.92) Emit(Mov(0, _rng.Next(0, 3)));
         Emit(new Instruction(Opcodes.Exit, 0, 0, 0, 0));
+        // Functions follow the main program; each call is pointed at its function's first instruction.
+        var starts = new List<int>();
+        foreach (var body in _functions) { starts.Add(_code.Count); _code.AddRange(body); }
+        foreach (var (at, function) in _calls) _code[at] = _code[at] with { Imm = starts[function] - (at + 1) };
         return _code.ToArray();
     }
 
     private void Snippet()
     {
         int pick = _rng.Next(100);
-        if (pick < 22) Alu();
-        else if (pick < 34) StackStore();
-        else if (pick < 44) StackLoad();
-        else if (pick < 62) MapAccess();
-        else if (pick < 76) BranchOverBlock();
+        if (pick < 14) Alu();
+        else if (pick < 18) CallWithStackPointer();
+        else if (pick < 27) StackStore();
+        else if (pick < 35) StackLoad();
+        else if (pick < 47) MapAccess();
+        else if (pick < 57) BoundedMapAccess();
+        else if (pick < 63) StackThroughPointer();
+        else if (pick < 66) VariableStackAccess();
+        else if (pick < 77) BranchOverBlock();
         else if (pick < 84) Loop();
         else if (pick < 90) SpillFillPointer();
         else if (pick < 96 || _safe) HelperCall();
@@ -135,6 +149,161 @@ internal sealed class DifferentialProgramGenerator(int seed, int hashMap, int ar
         if (_rng.NextDouble() < 0.1) body.Add(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, MemSize.DW), 0, 10, 0, 0));
         if (_safe || _rng.NextDouble() < 0.88) Emit(Jmp(JmpOp.Jeq, 0, 0, body.Count));
         Emit(body);
+    }
+
+    /// <summary>
+    /// A load, store or atomic of a random size in a map value, at a random index bounded by a
+    /// branch, a mask or a mask and shift (aligned strides), plus a fixed offset; unsafe seeds
+    /// sometimes let the index reach one byte past the value.
+    /// </summary>
+    private void BoundedMapAccess()
+    {
+        bool array = _rng.NextDouble() < 0.5;
+        int valueSize = array ? ArrayValueSize : HashValueSize;
+        var size = Size();
+        int bytes = size.Bytes();
+        bool atomic = bytes >= 4 && _rng.NextDouble() < 0.3;
+        int fixedOff = _rng.Next(0, valueSize - bytes + 1);
+        if (atomic) fixedOff &= ~(bytes - 1);
+        int room = valueSize - bytes - fixedOff;
+        bool overshoot = !_safe && _rng.NextDouble() < 0.3;
+        Emit(Call(7));
+        Emit(MovR(7, 0));
+        int bounding = atomic && (_safe || _rng.NextDouble() < 0.8) ? 2 : _rng.Next(3);
+        switch (bounding)
+        {
+            case 0: // if (idx > room) idx = 0
+                Emit(Jmp(JmpOp.Jle, 7, room + (overshoot ? 1 : 0), 1));
+                Emit(Mov(7, 0));
+                break;
+            case 1: // idx &= 2^k - 1 <= room
+                int mask = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)room + 1);
+                if (mask > room + 1) mask /= 2;
+                Emit(AluImm(AluOp.And, 7, overshoot ? mask * 2 - 1 : mask - 1));
+                break;
+            default: // idx = (r & (n - 1)) * bytes: a stride that keeps the access aligned
+                int strides = room / bytes + 1;
+                int count = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)strides);
+                if (count > strides) count /= 2;
+                if (overshoot) count *= 2;
+                Emit(AluImm(AluOp.And, 7, count - 1));
+                Emit(AluImm(AluOp.Lsh, 7, System.Numerics.BitOperations.Log2((uint)bytes)));
+                break;
+        }
+        Emit(new Instruction(Opcodes.Mem(OpClass.St, MemMode.Mem, MemSize.W), 10, 0, -4, _rng.Next(0, 5)));
+        Emit(MovR(2, 10));
+        Emit(AluImm(AluOp.Add, 2, -4));
+        var (lo, hi) = Instruction.LoadImm64(1, (uint)(array ? arrayMap : hashMap), LoadImmSource.MapFd);
+        Emit(lo); Emit(hi);
+        Emit(Call(1));
+        var body = new List<Instruction> { MovR(6, 0), AluReg(AluOp.Add, 6, 7) };
+        if (atomic)
+        {
+            int[] ops = [AtomicOp.Add, AtomicOp.Or, AtomicOp.And, AtomicOp.Xor, AtomicOp.Add | AtomicOp.Fetch, AtomicOp.Xchg, AtomicOp.CmpXchg];
+            int op = ops[_rng.Next(ops.Length)];
+            body.Add(Mov(2, Imm()));
+            if (op == AtomicOp.CmpXchg) body.Add(Mov(0, _rng.Next(0, 3)));
+            body.Add(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Atomic, size), 6, 2, (short)fixedOff, op));
+        }
+        else
+            body.Add(_rng.Next(3) switch
+            {
+                0 => new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, size), (byte)Reg(), 6, (short)fixedOff, 0),
+                1 => new Instruction(Opcodes.Mem(OpClass.St, MemMode.Mem, size), 6, 0, (short)fixedOff, Imm()),
+                _ => new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, size), 6, (byte)Reg(), (short)fixedOff, 0),
+            });
+        Emit(Jmp(JmpOp.Jeq, 0, 0, body.Count));
+        Emit(body);
+    }
+
+    /// <summary>A stack access through a copy of R10 moved down by a constant, with a second constant in the instruction.</summary>
+    private void StackThroughPointer()
+    {
+        var size = _safe ? MemSize.DW : Size();
+        int bytes = size.Bytes();
+        int baseOff = -8 * _rng.Next(1, 9);
+        int at = _safe ? SafeStackOffset() : _rng.NextDouble() < 0.9 ? -8 * _rng.Next(1, 9) + bytes * _rng.Next(0, 8 / bytes) : _rng.Next(-530, 8);
+        if (_safe && at == -56) at = -48; // -56 holds a spilled pointer in safe seeds
+        int reg = _safe ? 6 : Reg();
+        Emit(MovR(reg, 10));
+        Emit(AluImm(AluOp.Add, reg, baseOff));
+        short off = (short)(at - baseOff);
+        switch (_rng.Next(4))
+        {
+            case 0: Emit(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, size), (byte)(reg == 7 ? 8 : 7), (byte)reg, off, 0)); break;
+            case 1: Emit(new Instruction(Opcodes.Mem(OpClass.St, MemMode.Mem, size), (byte)reg, 0, off, Imm())); break;
+            case 2: Emit(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, size), (byte)reg, (byte)(reg == 9 ? 8 : 9), off, 0)); break;
+            default:
+                if (bytes < 4) { size = MemSize.W; if (at % 4 != 0) off -= (short)(at % 4); }
+                int operand = reg == 2 ? 3 : 2;
+                Emit(Mov(operand, Imm()));
+                Emit(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Atomic, size), (byte)reg, (byte)operand, off, AtomicOp.Add));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A stack access at a variable, bounded and aligned offset (the kernel allows them for
+    /// privileged loaders): R6 = fp-64 + (random &amp; mask), then a load or store at R6.
+    /// </summary>
+    private void VariableStackAccess()
+    {
+        var size = _safe ? MemSize.DW : Size();
+        int bytes = size.Bytes();
+        int maxIndex = _safe || _rng.NextDouble() < 0.8 ? 64 - bytes : 64;
+        Emit(Call(7));
+        Emit(MovR(7, 0));
+        int strides = maxIndex / bytes + 1;
+        int count = (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)strides);
+        if (count > strides) count /= 2;
+        Emit(AluImm(AluOp.And, 7, count - 1));
+        Emit(AluImm(AluOp.Lsh, 7, System.Numerics.BitOperations.Log2((uint)bytes)));
+        Emit(MovR(6, 10));
+        Emit(AluImm(AluOp.Add, 6, -64));
+        Emit(AluReg(AluOp.Add, 6, 7));
+        if (_rng.NextDouble() < 0.5)
+            Emit(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, size), 8, 6, 0, 0));
+        else
+            Emit(new Instruction(Opcodes.Mem(OpClass.St, MemMode.Mem, size), 6, 0, 0, Imm()));
+    }
+
+    /// <summary>
+    /// A bpf-to-bpf call that passes a pointer to the caller's stack in R1 and a scalar in R2; the
+    /// function reads or writes the caller's slot, spills and fills the pointer in its own frame and
+    /// uses its own stack. Unsafe seeds sometimes reach past the caller's frame or return the pointer.
+    /// </summary>
+    private void CallWithStackPointer()
+    {
+        int slot = -8 * _rng.Next(1, 9);
+        if (_safe && slot == -56) slot = -48; // -56 holds a spilled pointer in safe seeds
+        Emit(MovR(1, 10));
+        Emit(AluImm(AluOp.Add, 1, slot));
+        Emit(Mov(2, Imm()));
+        _calls.Add((_code.Count, _functions.Count));
+        Emit(new Instruction(Opcodes.Call, 0, CallSource.Local, 0, 0));
+
+        var body = new List<Instruction>();
+        short reach = (short)(!_safe && _rng.NextDouble() < 0.15 ? -slot : 0); // -slot: fp0 of the caller, past its frame
+        int n = _rng.Next(1, 4);
+        for (int i = 0; i < n; i++)
+            switch (_rng.Next(4))
+            {
+                case 0: body.Add(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.DW), 0, 1, reach, 0)); break;
+                case 1: body.Add(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, MemSize.DW), 1, 2, reach, 0)); break;
+                case 2:
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, MemSize.DW), 10, 1, -8, 0));
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.DW), 3, 10, -8, 0));
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.W), 0, 3, 4, 0));
+                    break;
+                default:
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Stx, MemMode.Mem, MemSize.W), 10, 2, -12, 0));
+                    body.Add(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.H), 0, 10, -10, 0));
+                    break;
+            }
+        body.Add(!_safe && _rng.NextDouble() < 0.1 ? MovR(0, 1) : AluReg(AluOp.Add, 2, 2));
+        if (body[^1].Opcode != Opcodes.Alu(OpClass.Alu64, AluOp.Mov, true)) body.Add(MovR(0, 2));
+        body.Add(new Instruction(Opcodes.Exit, 0, 0, 0, 0));
+        _functions.Add(body);
     }
 
     private void BranchOverBlock()
