@@ -19,10 +19,12 @@ public static class SeccompProgramLoader
             Maps = maps ?? new Dictionary<int, MapSpec>(),
             AllowMapAccess = helpers.MapAccess,
             LogLevel = logLevel,
-            // As the kernel: CAP_BPF allows loops and the large limit, CAP_PERFMON allows pointer leaks.
+            // As the kernel: CAP_BPF allows loops and the large limit, CAP_PERFMON allows pointer
+            // leaks and reads of uninitialised stack (the engines give such reads a cleared frame).
             AllowLoops = privileges.CapBpf,
             MaxInstructions = privileges.CapBpf ? VerifierOptions.ComplexityLimit : VerifierOptions.UnprivilegedMaxInstructions,
             AllowPointerLeaks = privileges.CapPerfmon,
+            AllowUninitializedStackReads = privileges.CapPerfmon,
         };
         return options;
     }

@@ -127,4 +127,17 @@ public sealed class SeccompProgramTypeTests
         Assert.Equal(VerifierRule.TooManyInstructions, SeccompProgramLoader.Load(big, LoaderPrivileges.Unprivileged).Verification!.Error!.Rule);
         Assert.True(SeccompProgramLoader.Load(big, LoaderPrivileges.Tracing).Loaded);
     }
+
+    [Fact]
+    public void UninitialisedStackReadsNeedCapPerfmonAsInTheKernel()
+    {
+        // r0 = *(u64 *)(r10 - 8) with nothing stored there; then r0 = 0; exit.
+        Instruction[] program = [new(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.DW), 0, 10, -8, 0), Mov(0, 0), Exit];
+        var unprivileged = SeccompProgramLoader.Load(program, LoaderPrivileges.Unprivileged);
+        Assert.False(unprivileged.Loaded);
+        Assert.Equal(VerifierRule.UninitStackRead, unprivileged.Verification!.Error!.Rule);
+        Assert.False(SeccompProgramLoader.Load(program, new LoaderPrivileges(CapBpf: true)).Loaded);
+        Assert.True(SeccompProgramLoader.Load(program, LoaderPrivileges.Tracing).Loaded);
+    }
 }
+
