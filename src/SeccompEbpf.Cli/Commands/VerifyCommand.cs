@@ -89,6 +89,11 @@ public sealed class VerifyCommand : ICliCommand
             if (v.Accepted)
             {
                 stdout.WriteLine($"{prefix}accepted: {stats}");
+                // What the JIT may drop: proven accesses run without their bounds check.
+                var proofs = v.Accesses;
+                stdout.WriteLine($"{prefix}proven:   {proofs.ProvenSafe.Count} of {proofs.MemoryAccesses} memory accesses in bounds on every path" +
+                                 (proofs.NotReached > 0 ? $" ({proofs.NotReached} never reached)" : "") +
+                                 $"; termination {(v.ProvedTermination ? "proven" : "not proven")}");
                 return ExitCodes.Ok;
             }
             stdout.WriteLine($"{prefix}rejected: {stats}");
