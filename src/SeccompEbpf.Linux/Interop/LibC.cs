@@ -24,6 +24,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, ulong request, void* argument);
 
+    /// <summary>ioctl for callers that only need success or failure: no errno capture (two fewer native calls).</summary>
+    [LibraryImport(Lib, EntryPoint = "ioctl")]
+    public static partial int IoctlNoErrno(int fd, ulong request, void* argument);
+
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
@@ -68,6 +72,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "access", SetLastError = true)]
     public static partial int Access(byte* path, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
 
     [LibraryImport(Lib, EntryPoint = "getpgrp")]
     public static partial int GetPgrp();

@@ -27,11 +27,12 @@ public sealed record PolicySources(IReadOnlyList<string> EbpfFilters, string? Pr
 /// Turns policy files into what the launcher enforces: eBPF objects are loaded as seccomp programs with
 /// this process's privileges (root = privileged, else unprivileged: helper set and verifier limits
 /// follow), verified, split per arch and syscall by <see cref="SplitPlanner"/>; the kernel filter gets
-/// the constant verdicts and USER_NOTIF for the rest, which <see cref="ChainDecider"/> answers.
+/// the constant verdicts and USER_NOTIF for the rest, which <see cref="ChainDecider"/> answers, running the
+/// eBPF filters on the product's default engine (the JIT) unless told otherwise.
 /// </summary>
 public static class PolicyRunPlan
 {
-    public static BpfResult<(RunPlan Plan, SplitPlan Split)> Build(PolicySources sources, EngineKind engine = EngineKind.Interpreter)
+    public static BpfResult<(RunPlan Plan, SplitPlan Split)> Build(PolicySources sources, EngineKind engine = BpfEngines.Default)
     {
         bool root = Environment.IsPrivilegedProcess;
         var pidNamespace = ProcessTaskView.CurrentPidNamespace();
