@@ -73,6 +73,19 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "access", SetLastError = true)]
     public static partial int Access(byte* path, int mode);
 
+    [LibraryImport(Lib, EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate1(int flags);
+
+    /// <summary>epoll_ctl; <paramref name="evt"/> points at a struct epoll_event (<see cref="EpollEventLayout"/>).</summary>
+    [LibraryImport(Lib, EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollCtl(int epoll, int operation, int fd, byte* evt);
+
+    [LibraryImport(Lib, EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epoll, byte* events, int maxEvents, int timeoutMilliseconds);
+
+    [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
     [LibraryImport(Lib, EntryPoint = "geteuid")]
     public static partial uint GetEuid();
 
@@ -135,6 +148,16 @@ internal static unsafe partial class LibC
     public static int LastErrno => Marshal.GetLastPInvokeError();
 
     public static string ErrnoMessage(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+}
+
+/// <summary>
+/// struct epoll_event: u32 events then u64 data. x86_64 packs it (12 bytes, data at 4); the other
+/// architectures align data to 8 (16 bytes).
+/// </summary>
+internal static class EpollEventLayout
+{
+    public static readonly int Size = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+    public static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 }
 
 [StructLayout(LayoutKind.Sequential)]

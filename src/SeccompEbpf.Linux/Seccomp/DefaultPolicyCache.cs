@@ -40,9 +40,10 @@ public static class DefaultPolicyCache
     }
 
     /// <summary>The cached plan, or null on any miss (absent, foreign, stale, damaged).</summary>
-    public static RunPlan? TryLoad()
+    public static RunPlan? TryLoad() => FilePath is { } path ? TryLoad(path) : null;
+
+    internal static RunPlan? TryLoad(string path)
     {
-        if (FilePath is not { } path) return null;
         byte[] bytes;
         try
         {
@@ -61,7 +62,12 @@ public static class DefaultPolicyCache
     /// <summary>Stores <paramref name="plan"/> when it needs no supervisor; failures are ignored (the cache is an optimisation).</summary>
     public static void TryStore(RunPlan plan)
     {
-        if (plan.NeedsListener || FilePath is not { } path) return;
+        if (FilePath is { } path) TryStore(plan, path);
+    }
+
+    internal static void TryStore(RunPlan plan, string path)
+    {
+        if (plan.NeedsListener) return;
         try
         {
             var directory = Path.GetDirectoryName(path)!;

@@ -1,5 +1,6 @@
 using SeccompEbpf.Bpf;
 using SeccompEbpf.Bpf.Engine;
+using SeccompEbpf.Bpf.Maps;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Launch;
 using SeccompEbpf.Model;
@@ -61,7 +62,8 @@ public static class PolicyRunPlan
         var evaluator = ChainEvaluator.Create(stack.Value, engine);
         if (!evaluator.IsOk) return evaluator.Error!;
         var description = string.Join(" + ", stack.Value.Filters.Select(f => f.Name));
-        var plan = new RunPlan(kernel.Value, new ChainDecider(evaluator.Value, pidNamespace), description)
+        var processStorage = stack.Value.Filters.OfType<EbpfStackFilter>().SelectMany(f => f.Program.Maps).OfType<ProcessStorageMap>().ToList();
+        var plan = new RunPlan(kernel.Value, new ChainDecider(evaluator.Value, pidNamespace, processStorage), description)
         {
             SyscallName = (arch, nr) => SyscallName(split, arch, nr),
         };
