@@ -67,7 +67,7 @@ public static class DefaultPolicyCache
 
     internal static void TryStore(RunPlan plan, string path)
     {
-        if (plan.NeedsListener) return;
+        if (plan.NeedsListener || OperatingSystem.IsWindows()) return;
         try
         {
             var directory = Path.GetDirectoryName(path)!;
