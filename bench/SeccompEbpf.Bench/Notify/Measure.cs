@@ -36,9 +36,10 @@ internal static class Measure
     }
 
     /// <summary>Wall time of one run of a command (output discarded).</summary>
-    public static double WallSeconds(string program, IEnumerable<string> arguments)
+    public static double WallSeconds(string program, IEnumerable<string> arguments, params (string Name, string Value)[] environment)
     {
         var start = new ProcessStartInfo(program, arguments) { RedirectStandardOutput = true };
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var watch = Stopwatch.StartNew();
         using var process = Process.Start(start)!;
         process.StandardOutput.ReadToEnd();

@@ -5,16 +5,18 @@ namespace SeccompEbpf.Bench.Notify;
 /// <summary>Builds the C programs of bench/notify with gcc into a temporary directory.</summary>
 internal static class NativeTools
 {
-    public static string SourceDirectory
+    /// <summary>The repository this benchmark was built from (the directory holding SeccompEbpf.slnx).</summary>
+    public static string RepositoryRoot
     {
         get
         {
             var dir = new DirectoryInfo(AppContext.BaseDirectory);
             while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "SeccompEbpf.slnx"))) dir = dir.Parent;
-            return dir is null ? throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory)
-                : Path.Combine(dir.FullName, "bench", "notify");
+            return dir?.FullName ?? throw new InvalidOperationException("cannot find the repository root above " + AppContext.BaseDirectory);
         }
     }
+
+    public static string SourceDirectory => Path.Combine(RepositoryRoot, "bench", "notify");
 
     /// <summary>Compiles bench/notify/NAME.c; returns the binary's path.</summary>
     public static string Compile(string name, string outputDirectory, params string[] extraFlags)

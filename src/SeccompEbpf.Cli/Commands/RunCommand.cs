@@ -58,14 +58,21 @@ public sealed class RunCommand : ICliCommand
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
         if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
 
-        var built = PolicyRunPlan.Build(sources);
-        if (!built.IsOk)
+        // The default policy's filter is cached after the first run: compiling it is most of the start-up.
+        bool cacheable = sources.IsDefault && !sources.NotifyEverything && seeds.Count == 0 && !showPlan;
+        var plan = cacheable ? DefaultPolicyCache.TryLoad() : null;
+        if (plan is null)
         {
-            stderr.WriteLine($"seccomp-ebpf run: {built.Error}");
-            return ExitCodes.BadInput;
+            var built = PolicyRunPlan.Build(sources);
+            if (!built.IsOk)
+            {
+                stderr.WriteLine($"seccomp-ebpf run: {built.Error}");
+                return ExitCodes.BadInput;
+            }
+            plan = built.Value.Plan;
+            if (showPlan) WritePlan(built.Value.Split, stderr);
+            if (cacheable) DefaultPolicyCache.TryStore(plan);
         }
-        var (plan, split) = built.Value;
-        if (showPlan) WritePlan(split, stderr);
         try
         {
             var result = Sandbox.Run(new SandboxRequest(plan, cli.Rest[0], cli.Rest[1..]) { LogPath = logPath });

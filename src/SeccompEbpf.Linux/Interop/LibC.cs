@@ -24,6 +24,10 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "ioctl", SetLastError = true)]
     public static partial int Ioctl(int fd, ulong request, void* argument);
 
+    /// <summary>ioctl for callers that only need success or failure: no errno capture (two fewer native calls).</summary>
+    [LibraryImport(Lib, EntryPoint = "ioctl")]
+    public static partial int IoctlNoErrno(int fd, ulong request, void* argument);
+
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
@@ -68,6 +72,22 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "access", SetLastError = true)]
     public static partial int Access(byte* path, int mode);
+
+    [LibraryImport(Lib, EntryPoint = "epoll_create1", SetLastError = true)]
+    public static partial int EpollCreate1(int flags);
+
+    /// <summary>epoll_ctl; <paramref name="evt"/> points at a struct epoll_event (<see cref="EpollEventLayout"/>).</summary>
+    [LibraryImport(Lib, EntryPoint = "epoll_ctl", SetLastError = true)]
+    public static partial int EpollCtl(int epoll, int operation, int fd, byte* evt);
+
+    [LibraryImport(Lib, EntryPoint = "epoll_wait", SetLastError = true)]
+    public static partial int EpollWait(int epoll, byte* events, int maxEvents, int timeoutMilliseconds);
+
+    [LibraryImport(Lib, EntryPoint = "eventfd", SetLastError = true)]
+    public static partial int EventFd(uint initialValue, int flags);
+
+    [LibraryImport(Lib, EntryPoint = "geteuid")]
+    public static partial uint GetEuid();
 
     [LibraryImport(Lib, EntryPoint = "getpgrp")]
     public static partial int GetPgrp();
@@ -128,6 +148,16 @@ internal static unsafe partial class LibC
     public static int LastErrno => Marshal.GetLastPInvokeError();
 
     public static string ErrnoMessage(int errno) => $"{Marshal.GetPInvokeErrorMessage(errno)} (errno {errno})";
+}
+
+/// <summary>
+/// struct epoll_event: u32 events then u64 data. x86_64 packs it (12 bytes, data at 4); the other
+/// architectures align data to 8 (16 bytes).
+/// </summary>
+internal static class EpollEventLayout
+{
+    public static readonly int Size = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 12 : 16;
+    public static readonly int DataOffset = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? 4 : 8;
 }
 
 [StructLayout(LayoutKind.Sequential)]

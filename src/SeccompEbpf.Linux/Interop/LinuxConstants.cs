@@ -27,6 +27,10 @@ internal static class LinuxConstants
 
     public const short POLLIN = 0x1, POLLERR = 0x8, POLLHUP = 0x10;
 
+    public const int EPOLL_CLOEXEC = 0x80000, EPOLL_CTL_ADD = 1, EPOLL_CTL_DEL = 2;
+    public const uint EPOLLIN = 0x1;
+    public const int EFD_CLOEXEC = 0x80000;
+
     public const int X_OK = 1;
     public const int O_WRONLY = 0x1, O_CREAT = 0x40, O_TRUNC = 0x200;
 

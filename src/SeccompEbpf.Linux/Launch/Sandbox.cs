@@ -19,6 +19,9 @@ public sealed record SandboxRequest(RunPlan Plan, string Command, IReadOnlyList<
 /// <summary>How a sandboxed run ended.</summary>
 public sealed record SandboxResult(ExitStatus? Status, string? Error, int ExitCode, long NotificationsHandled, bool SyncWakeUp)
 {
+    /// <summary>Managed bytes the supervisor loop allocated after its warm-up (see <see cref="NotifySupervisor.AllocatedAfterWarmUp"/>).</summary>
+    public long? SupervisorAllocatedAfterWarmUp { get; init; }
+
     public bool Started => Status is not null;
 }
 
@@ -45,7 +48,11 @@ public static class Sandbox
             var status = command.Wait();
             // Supervision ends with the command: descendants it left running keep the filter, and
             // their notified calls fail with ENOSYS from here on (fail closed).
-            return new SandboxResult(status, execError, status.ShellCode, supervisor?.Handled ?? 0, supervisor?.Listener.SyncWakeUp ?? false);
+            supervisor?.Stop();
+            return new SandboxResult(status, execError, status.ShellCode, supervisor?.Handled ?? 0, supervisor?.Listener.SyncWakeUp ?? false)
+            {
+                SupervisorAllocatedAfterWarmUp = supervisor?.AllocatedAfterWarmUp,
+            };
         }
     }
 }

@@ -1,5 +1,6 @@
 using SeccompEbpf.Bpf;
 using SeccompEbpf.Bpf.Engine;
+using SeccompEbpf.Bpf.Maps;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Launch;
 using SeccompEbpf.Model;
@@ -27,11 +28,12 @@ public sealed record PolicySources(IReadOnlyList<string> EbpfFilters, string? Pr
 /// Turns policy files into what the launcher enforces: eBPF objects are loaded as seccomp programs with
 /// this process's privileges (root = privileged, else unprivileged: helper set and verifier limits
 /// follow), verified, split per arch and syscall by <see cref="SplitPlanner"/>; the kernel filter gets
-/// the constant verdicts and USER_NOTIF for the rest, which <see cref="ChainDecider"/> answers.
+/// the constant verdicts and USER_NOTIF for the rest, which <see cref="ChainDecider"/> answers, running the
+/// eBPF filters on the product's default engine (the JIT) unless told otherwise.
 /// </summary>
 public static class PolicyRunPlan
 {
-    public static BpfResult<(RunPlan Plan, SplitPlan Split)> Build(PolicySources sources, EngineKind engine = EngineKind.Interpreter)
+    public static BpfResult<(RunPlan Plan, SplitPlan Split)> Build(PolicySources sources, EngineKind engine = BpfEngines.Default)
     {
         bool root = Environment.IsPrivilegedProcess;
         var pidNamespace = ProcessTaskView.CurrentPidNamespace();
@@ -60,7 +62,8 @@ public static class PolicyRunPlan
         var evaluator = ChainEvaluator.Create(stack.Value, engine);
         if (!evaluator.IsOk) return evaluator.Error!;
         var description = string.Join(" + ", stack.Value.Filters.Select(f => f.Name));
-        var plan = new RunPlan(kernel.Value, new ChainDecider(evaluator.Value, pidNamespace), description)
+        var processStorage = stack.Value.Filters.OfType<EbpfStackFilter>().SelectMany(f => f.Program.Maps).OfType<ProcessStorageMap>().ToList();
+        var plan = new RunPlan(kernel.Value, new ChainDecider(evaluator.Value, pidNamespace, processStorage), description)
         {
             SyscallName = (arch, nr) => SyscallName(split, arch, nr),
         };

@@ -20,7 +20,9 @@ namespace SeccompEbpf.Linux.Seccomp;
 /// still needs ptrace access, which process_vm_readv checks itself (-EPERM).</item>
 /// <item>memory: process_vm_readv page by page (stops at the first unmapped page), then the notification-id
 /// validity check: a stale caller (dead, pid maybe reused) gives -ESRCH, never data.</item>
-/// <item>per-process storage: keyed by tgid, as the kernel's task storage is keyed by the group leader.</item>
+/// <item>per-process storage: keyed by tgid, as the kernel's task storage is keyed by the group leader;
+/// the entry goes when the process ends (see <see cref="ChainDecider"/>). A caller that is the main thread
+/// of a process already followed for its storage is known to be its own tgid, with no /proc read.</item>
 /// </list>
 /// Every failure is a value: a helper that cannot learn something reports an errno to the program.
 /// </summary>
@@ -28,10 +30,20 @@ public sealed class ProcessTaskView : ISeccompTaskView
 {
     private const int EFAULT = 14, ESRCH = 3;
     private readonly long _loaderPidNamespace;
+    private readonly ProcessExitWatcher? _exits;
     private NotifiedProcess _process;
     private string? _status;
+    private int? _tgid;
 
-    public ProcessTaskView(PidNamespaceId loaderPidNamespace) => _loaderPidNamespace = loaderPidNamespace.Id;
+    public ProcessTaskView(PidNamespaceId loaderPidNamespace) : this(loaderPidNamespace, null) { }
+
+    /// <param name="exits">Processes known to be alive: a caller whose pid is one of them is that process's
+    /// main thread, so its tgid is its pid and /proc need not be read.</param>
+    internal ProcessTaskView(PidNamespaceId loaderPidNamespace, ProcessExitWatcher? exits)
+    {
+        _loaderPidNamespace = loaderPidNamespace.Id;
+        _exits = exits;
+    }
 
     /// <summary>The inode of this process's pid namespace (what a loader records at load time).</summary>
     public static PidNamespaceId CurrentPidNamespace()
@@ -50,7 +62,11 @@ public sealed class ProcessTaskView : ISeccompTaskView
     {
         _process = process;
         _status = null;
+        _tgid = null;
     }
+
+    /// <summary>The caller's tgid if this run asked for it (null otherwise).</summary>
+    public int? KnownTgid => _tgid;
 
     public int Pid => _process.Pid;
 
@@ -69,7 +85,8 @@ public sealed class ProcessTaskView : ISeccompTaskView
     private uint? Field(string name, int index) => ProcessIds.ParseField(Status, name) is { } values && values.Length > index ? values[index] : null;
 
     /// <summary>The caller's tgid, or its pid when /proc no longer shows it (the run then fails the validity checks anyway).</summary>
-    public int Tgid => Field("Tgid:", 0) is { } tgid ? (int)tgid : _process.Pid;
+    public int Tgid => _tgid ??= _exits?.IsWatched(_process.Pid) == true ? _process.Pid
+        : Field("Tgid:", 0) is { } tgid ? (int)tgid : _process.Pid;
 
     public ulong CurrentProcessKey => (ulong)Tgid;
 

@@ -44,12 +44,16 @@ public sealed unsafe class SeccompListener : IDisposable
         return LibC.Ioctl(_fd, IoctlNotifRecv, buffer) == 0 ? 0 : LibC.LastErrno;
     }
 
-    /// <summary>Answers a notification. Returns 0 or an errno (ENOENT: the call is gone, e.g. interrupted by a signal).</summary>
+    /// <summary>
+    /// Answers a notification. False when the kernel refused the answer; the only expected reason is
+    /// ENOENT (the call is gone, e.g. interrupted by a signal), and nothing is left to do then, so
+    /// the errno is not fetched.
+    /// </summary>
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
-    internal int TrySend(SeccompNotifRespRaw* response) =>
-        LibC.Ioctl(_fd, IoctlNotifSend, response) == 0 ? 0 : LibC.LastErrno;
+    internal bool TrySend(SeccompNotifRespRaw* response) => LibC.IoctlNoErrno(_fd, IoctlNotifSend, response) == 0;
 
-    public bool IsIdValid(ulong id) => LibC.Ioctl(_fd, IoctlNotifIdValid, &id) == 0;
+    /// <summary>True while notification <paramref name="id"/> is still pending (its caller alive and waiting).</summary>
+    public bool IsIdValid(ulong id) => LibC.IoctlNoErrno(_fd, IoctlNotifIdValid, &id) == 0;
 
     public void Dispose()
     {

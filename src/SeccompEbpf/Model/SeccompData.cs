@@ -16,6 +16,8 @@ public readonly record struct SeccompData(int Nr, uint Arch, ulong InstructionPo
 
     public static int ArgOffset(int index) => ArgsOffset + 8 * index;
 
+    // On the supervisor's hot path (every notification): optimised at once, not after a tier-0 phase.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public void WriteTo(Span<byte> buffer)
     {
         BinaryPrimitives.WriteInt32LittleEndian(buffer, Nr);

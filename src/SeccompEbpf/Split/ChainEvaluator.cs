@@ -40,6 +40,8 @@ public sealed class ChainEvaluator : IDisposable
     }
 
     /// <summary>Runs the chain newest first. An eBPF run-time fault counts as KILL_PROCESS for that filter (fail closed).</summary>
+    // The supervisor's hot path: optimised at once, not after a tier-0 phase.
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     public ChainDecision Decide(in SeccompData data, IProcessEnvironment? environment)
     {
         data.WriteTo(_data);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Helpers;
 
@@ -13,6 +14,8 @@ namespace SeccompEbpf.Model.Helpers;
 public static class SeccompHelpers
 {
     private const int EPERM = 1, ENOENT = 2, EFAULT = 14, EINVAL = 22;
+    /// <summary>probe_read_user_str reads up to this many bytes into stack scratch space (a program's whole stack is 512).</summary>
+    private const int StackScratchBytes = 512;
 
     public static HelperTable For(SeccompLoaderPrivileges loader)
     {
@@ -63,16 +66,27 @@ public static class SeccompHelpers
             if (!TryWrite(ctx, dst, size, "destination (r1)", out var destination)) return 0;
             if (destination.IsEmpty) return 0;
             if (Refusal(ctx, requireDumpable) is { } refused) { destination.Clear(); return Errno(refused); }
-            // Like strncpy_from_user: bytes after the string's NUL are left as they were.
-            var buffer = new byte[destination.Length - 1];
-            int copied = Task(ctx)!.ReadMemory(source, buffer);
-            if (copied < 0) { destination.Clear(); return Errno(copied); }
-            int nul = buffer.AsSpan(0, copied).IndexOf((byte)0);
-            int length = nul >= 0 ? nul : copied;
-            if (nul < 0 && copied < buffer.Length) { destination.Clear(); return Errno(-EFAULT); } // ran into unmapped memory
-            buffer.AsSpan(0, length).CopyTo(destination);
-            destination[length] = 0;
-            return (ulong)(length + 1);
+            // Like strncpy_from_user: bytes after the string's NUL are left as they were, so the read
+            // goes to scratch space first (the stack for program-stack sizes, a pooled array beyond).
+            int capacity = destination.Length - 1;
+            byte[]? rented = capacity > StackScratchBytes ? ArrayPool<byte>.Shared.Rent(capacity) : null;
+            Span<byte> buffer = rented is null ? stackalloc byte[StackScratchBytes] : rented;
+            buffer = buffer[..capacity];
+            try
+            {
+                int copied = Task(ctx)!.ReadMemory(source, buffer);
+                if (copied < 0) { destination.Clear(); return Errno(copied); }
+                int nul = buffer[..copied].IndexOf((byte)0);
+                int length = nul >= 0 ? nul : copied;
+                if (nul < 0 && copied < buffer.Length) { destination.Clear(); return Errno(-EFAULT); } // ran into unmapped memory
+                buffer[..length].CopyTo(destination);
+                destination[length] = 0;
+                return (ulong)(length + 1);
+            }
+            finally
+            {
+                if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
+            }
         });
 
     private static ulong Errno(long negatedErrno) => (ulong)negatedErrno;
