@@ -106,19 +106,30 @@ public sealed unsafe class BpfRunContext : IDisposable
 
     // ---- run lifecycle (called by engines) ----
 
-    public void BeginRun(BpfProgram program, in BpfRunArgs args)
+    /// <summary>Starts a run: binds the program and the regions, resets the per-run state, clears frame 0 (unless <paramref name="clearFrame"/> is false: a verifier proved the program never reads stack it did not write).</summary>
+    public void BeginRun(BpfProgram program, in BpfRunArgs args, bool clearFrame = true)
     {
-        Program = program;
-        _mapRegions = program.MapRegions;
-        _contextRegion = args.Context;
-        _memoryRegion = args.Memory;
+        BindRegions(program, args);
         PendingAction = 0;
         PendingErrorMessage = null;
         PendingTailCallTarget = null;
         TailCallCount = 0;
         CallDepth = 0;
         InstructionsExecuted = 0;
-        PrepareFrame(0);
+        if (clearFrame) PrepareFrame(0);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="program"/> and the regions of <paramref name="args"/> current without
+    /// starting a run (the JIT describes a fault of a program that ran without a bound context);
+    /// <see cref="EndRun"/> forgets them again.
+    /// </summary>
+    public void BindRegions(BpfProgram program, in BpfRunArgs args)
+    {
+        Program = program;
+        _mapRegions = program.MapRegions;
+        _contextRegion = args.Context;
+        _memoryRegion = args.Memory;
     }
 
     /// <summary>Forgets the caller's regions so that pointers from this run are worthless afterwards.</summary>

@@ -9,8 +9,9 @@ namespace SeccompEbpf.Bpf.Engine.Jit;
 /// </summary>
 public sealed class JitCode
 {
-    internal JitCode(BpfProgram program, BlockLayout layout, HelperDefinition[] callSites)
+    internal JitCode(BpfProgram program, BlockLayout layout, HelperDefinition[] callSites, bool runsAlone)
     {
+        RunsAlone = runsAlone;
         Program = program;
         Layout = layout;
         CallSites = callSites;
@@ -21,6 +22,13 @@ public sealed class JitCode
     private readonly HashSet<int> _entries;
 
     public BpfProgram Program { get; }
+
+    /// <summary>
+    /// True when the program calls nothing (no helper, bpf-to-bpf call or callx): nothing but the
+    /// compiled code itself can observe the run, so the run context's per-run state (program,
+    /// regions, pending actions) is never bound; the run state carries what checks need.
+    /// </summary>
+    public bool RunsAlone { get; }
     internal BlockLayout Layout { get; }
 
     /// <summary>Helper implementation of call site k (the compiled code loads element k).</summary>

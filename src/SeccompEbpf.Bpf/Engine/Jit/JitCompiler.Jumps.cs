@@ -55,7 +55,7 @@ internal sealed partial class JitCompiler
     /// <summary>exit: hand r0..r5 back through the register block (a caller sees them, as in the interpreter) and return r0.</summary>
     private void EmitExit()
     {
-        Spill(0, 5);
+        if (_spillAtExit) Spill(0, 5); // nobody reads them back unless this method calls itself
         StoreExecutedToRun();
         Load(0);
         _il.Emit(OpCodes.Ret);

@@ -36,6 +36,12 @@ internal sealed partial class JitCompiler
 
     // Position of the instruction being compiled inside its block, for exact counts at faults.
     private int _blockStart, _blockLength, _ordinalInBlock;
+    // No call of any kind: the run context is never bound (see JitCode.RunsAlone).
+    private readonly bool _runsAlone;
+    // A local call or callx: a caller in this method reads r1..r5 back after a callee's exit.
+    private readonly bool _spillAtExit;
+    // Registers some instruction names (bit n = rn); the prologue loads or computes only those.
+    private readonly int _namedRegisters;
 
     private JitCompiler(BpfProgram program, JitOptions options)
     {
@@ -43,6 +49,9 @@ internal sealed partial class JitCompiler
         _code = program.Instructions;
         _layout = BlockLayout.Of(_code, options.AdditionalEntryPoints?.Where(e => (uint)e < (uint)_code.Length));
         _options = options;
+        _runsAlone = !Enumerable.Range(0, _code.Length).Any(i => !_layout.IsSecondSlot[i] && (_code[i].IsCall || _code[i].IsCallx));
+        _spillAtExit = Enumerable.Range(0, _code.Length).Any(i => !_layout.IsSecondSlot[i] && (_code[i].IsLocalCall || _code[i].IsCallx));
+        _namedRegisters = NamedRegisters(_code, _layout);
         _method = new DynamicMethod($"bpf_{program.Name}", typeof(ulong),
             [typeof(JitCode), typeof(BpfRunContext), typeof(ulong*), typeof(JitRunState*), typeof(int), typeof(int)],
             typeof(JitCode).Module, skipVisibility: true)
@@ -68,23 +77,36 @@ internal sealed partial class JitCompiler
         compiler.EmitPrologue();
         compiler.EmitBody();
         compiler.EmitStubs();
-        var code = new JitCode(program, compiler._layout, compiler._callSites.ToArray());
+        var code = new JitCode(program, compiler._layout, compiler._callSites.ToArray(), compiler._runsAlone);
         code.Body = (JitBody)compiler._method.CreateDelegate(typeof(JitBody), code);
         return code;
     }
 
     private void EmitPrologue()
     {
-        _il.Emit(OpCodes.Ldarg, ArgRun);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
-        _il.Emit(OpCodes.Stloc, _executed);
-        _il.Emit(OpCodes.Ldarg, ArgRun);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Budget)));
-        _il.Emit(OpCodes.Stloc, _budget);
-        _il.Emit(OpCodes.Ldarg, ArgContext);
-        _il.Emit(OpCodes.Callvirt, Getter(typeof(BpfRunContext), nameof(BpfRunContext.StackBase)));
-        _il.Emit(OpCodes.Stloc, _stackLow);
-        if (_code.Any(i => i.Class is OpClass.Ldx or OpClass.St or OpClass.Stx))
+        // Without a budget the count stays 0 (runs report 0 instructions), so nothing is loaded.
+        if (_options.EnforceInstructionBudget)
+        {
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
+            _il.Emit(OpCodes.Stloc, _executed);
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Budget)));
+            _il.Emit(OpCodes.Stloc, _budget);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldc_I8, 0L);
+            _il.Emit(OpCodes.Stloc, _executed);
+        }
+        bool accessesMemory = _code.Any(i => i.Class is OpClass.Ldx or OpClass.St or OpClass.Stx);
+        if (accessesMemory || (_namedRegisters & (1 << 10)) != 0)
+        {
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.StackBase)));
+            _il.Emit(OpCodes.Stloc, _stackLow);
+        }
+        if (accessesMemory)
         {
             _contextStart = _il.DeclareLocal(typeof(ulong));
             _contextLength = _il.DeclareLocal(typeof(ulong));
@@ -96,17 +118,23 @@ internal sealed partial class JitCompiler
             _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.ContextLength)));
             _il.Emit(OpCodes.Stloc, _contextLength);
         }
-        for (int i = 0; i <= 9; i++)
+        // Every function starts with only r1..r5 and r10 defined (ProgramChecks refuses reading r0 or
+        // r6..r9 before writing them), so only the arguments the program names come from the register block.
+        for (int i = 1; i <= 5; i++)
+            if ((_namedRegisters & (1 << i)) != 0) Reload(i, i);
+        if ((_namedRegisters & (1 << 10)) != 0)
         {
-            _il.Emit(OpCodes.Ldarg, ArgRegisters);
-            if (i > 0) { _il.Emit(OpCodes.Ldc_I4, i * 8); _il.Emit(OpCodes.Add); }
-            _il.Emit(OpCodes.Ldind_I8);
-            _il.Emit(OpCodes.Stloc, _r[i]);
+            // r10 = top of the frame at this depth: frames grow down from the top of the stack block.
+            _il.Emit(OpCodes.Ldloc, _stackLow);
+            _il.Emit(OpCodes.Ldc_I4, BpfRunContext.MaxCallDepth);
+            _il.Emit(OpCodes.Ldarg, ArgDepth);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Ldc_I4, BpfRunContext.StackFrameSize);
+            _il.Emit(OpCodes.Mul);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Add);
+            _il.Emit(OpCodes.Stloc, _r[10]);
         }
-        _il.Emit(OpCodes.Ldarg, ArgContext);
-        _il.Emit(OpCodes.Ldarg, ArgDepth);
-        _il.Emit(OpCodes.Callvirt, Method(typeof(BpfRunContext), nameof(BpfRunContext.FramePointer)));
-        _il.Emit(OpCodes.Stloc, _r[10]);
 
         if (_layout.Entries.Length > 1)
         {
@@ -163,6 +191,19 @@ internal sealed partial class JitCompiler
         _il.Emit(OpCodes.Bgt, exhausted);
     }
 
+    /// <summary>Registers named by any instruction; a call or callx names r1..r5 (they are spilled around it).</summary>
+    private static int NamedRegisters(Instruction[] code, BlockLayout layout)
+    {
+        int named = 0;
+        for (int i = 0; i < code.Length; i++)
+        {
+            if (layout.IsSecondSlot[i]) continue;
+            named |= 1 << (code[i].Dst & 15) | 1 << (code[i].Src & 15);
+            if (code[i].IsCall || code[i].IsCallx) named |= 0b111111;
+        }
+        return named & 0x7ff;
+    }
+
     /// <summary>Instructions of the current block after the one being compiled (not yet executed at a fault).</summary>
     private int RemainingInBlock => _blockLength - _ordinalInBlock - 1;
 
@@ -203,6 +244,11 @@ internal sealed partial class JitCompiler
     /// <summary>Pushes the count the interpreter would have at this instruction: the block was counted whole on entry.</summary>
     private void EmitExecutedAt(long remainingInBlock)
     {
+        if (!_options.EnforceInstructionBudget)
+        {
+            _il.Emit(OpCodes.Ldc_I8, 0L); // nothing is counted without a budget
+            return;
+        }
         _il.Emit(OpCodes.Ldloc, _executed);
         if (remainingInBlock != 0)
         {
@@ -258,6 +304,7 @@ internal sealed partial class JitCompiler
 
     private void StoreExecutedToRun()
     {
+        if (!_options.EnforceInstructionBudget) return; // the count stays 0
         _il.Emit(OpCodes.Ldarg, ArgRun);
         _il.Emit(OpCodes.Ldloc, _executed);
         _il.Emit(OpCodes.Stfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
@@ -265,6 +312,7 @@ internal sealed partial class JitCompiler
 
     private void LoadExecutedFromRun()
     {
+        if (!_options.EnforceInstructionBudget) return;
         _il.Emit(OpCodes.Ldarg, ArgRun);
         _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
         _il.Emit(OpCodes.Stloc, _executed);
