@@ -110,7 +110,7 @@ internal sealed partial class JitCompiler
         _callSites.Add(helper);
 
         _il.Emit(OpCodes.Ldarg, ArgContext);
-        _il.Emit(OpCodes.Ldloc, _executed);
+        EmitExecutedAt(0);
         _il.Emit(OpCodes.Callvirt, Setter(typeof(BpfRunContext), nameof(BpfRunContext.InstructionsExecuted)));
 
         _il.Emit(OpCodes.Ldarg, ArgCode);
@@ -124,7 +124,7 @@ internal sealed partial class JitCompiler
 
         _il.Emit(OpCodes.Ldarg, ArgContext);
         _il.Emit(OpCodes.Callvirt, Getter(typeof(BpfRunContext), nameof(BpfRunContext.InstructionsExecuted)));
-        _il.Emit(OpCodes.Stloc, _executed);
+        EmitSetExecuted();
 
         var pending = Stub(() =>
         {

@@ -26,7 +26,9 @@ internal sealed partial class JitCompiler
     private readonly DynamicMethod _method;
     private readonly ILGenerator _il;
     private readonly LocalBuilder[] _r = new LocalBuilder[11];
-    private readonly LocalBuilder _executed, _budget, _stackLow, _address;
+    // The count is kept as what is left of the budget (budget - executed): each block then costs one
+    // subtraction and a sign test, which matters in tight loops.
+    private readonly LocalBuilder _remaining, _budget, _stackLow, _address;
     // Declared on first use: the context region, checked inline after the stack.
     private LocalBuilder? _contextStart, _contextLength, _contextOffset;
     private readonly Label[] _labels;
@@ -61,7 +63,7 @@ internal sealed partial class JitCompiler
         };
         _il = _method.GetILGenerator(256 + _code.Length * 48);
         for (int i = 0; i < _r.Length; i++) _r[i] = _il.DeclareLocal(typeof(ulong));
-        _executed = _il.DeclareLocal(typeof(long));
+        _remaining = _il.DeclareLocal(typeof(long));
         _budget = _il.DeclareLocal(typeof(long));
         _stackLow = _il.DeclareLocal(typeof(ulong));
         _address = _il.DeclareLocal(typeof(ulong));
@@ -88,16 +90,9 @@ internal sealed partial class JitCompiler
         if (_options.EnforceInstructionBudget)
         {
             _il.Emit(OpCodes.Ldarg, ArgRun);
-            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
-            _il.Emit(OpCodes.Stloc, _executed);
-            _il.Emit(OpCodes.Ldarg, ArgRun);
             _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Budget)));
             _il.Emit(OpCodes.Stloc, _budget);
-        }
-        else
-        {
-            _il.Emit(OpCodes.Ldc_I8, 0L);
-            _il.Emit(OpCodes.Stloc, _executed);
+            LoadExecutedFromRun();
         }
         bool accessesMemory = _code.Any(i => i.Class is OpClass.Ldx or OpClass.St or OpClass.Stx);
         if (accessesMemory || (_namedRegisters & (1 << 10)) != 0)
@@ -176,19 +171,18 @@ internal sealed partial class JitCompiler
             _il.Emit(OpCodes.Ldarg, ArgCode);
             _il.Emit(OpCodes.Ldarg, ArgRun);
             _il.Emit(OpCodes.Ldc_I4, start);
-            _il.Emit(OpCodes.Ldloc, _executed);
-            _il.Emit(OpCodes.Ldc_I8, (long)length);
-            _il.Emit(OpCodes.Sub);
+            EmitExecutedAt(length); // the count before this block
             _il.Emit(OpCodes.Call, Method(typeof(JitRuntime), nameof(JitRuntime.BudgetExhausted)));
             _il.Emit(OpCodes.Br, _returnZero);
         });
-        _il.Emit(OpCodes.Ldloc, _executed);
+        // executed + length > budget  <=>  (budget - executed) - length < 0
+        _il.Emit(OpCodes.Ldloc, _remaining);
         _il.Emit(OpCodes.Ldc_I8, (long)_blockLength);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Stloc, _executed);
-        _il.Emit(OpCodes.Ldloc, _budget);
-        _il.Emit(OpCodes.Bgt, exhausted);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stloc, _remaining);
+        _il.Emit(OpCodes.Ldloc, _remaining);
+        _il.Emit(OpCodes.Ldc_I8, 0L);
+        _il.Emit(OpCodes.Blt, exhausted);
     }
 
     /// <summary>Registers named by any instruction; a call or callx names r1..r5 (they are spilled around it).</summary>
@@ -249,12 +243,30 @@ internal sealed partial class JitCompiler
             _il.Emit(OpCodes.Ldc_I8, 0L); // nothing is counted without a budget
             return;
         }
-        _il.Emit(OpCodes.Ldloc, _executed);
+        // budget - remaining - remainingInBlock
+        _il.Emit(OpCodes.Ldloc, _budget);
+        _il.Emit(OpCodes.Ldloc, _remaining);
+        _il.Emit(OpCodes.Sub);
         if (remainingInBlock != 0)
         {
             _il.Emit(OpCodes.Ldc_I8, remainingInBlock);
             _il.Emit(OpCodes.Sub);
         }
+    }
+
+    /// <summary>Pops an instruction count and makes it the current one.</summary>
+    private void EmitSetExecuted()
+    {
+        if (!_options.EnforceInstructionBudget)
+        {
+            _il.Emit(OpCodes.Pop);
+            return;
+        }
+        _il.Emit(OpCodes.Stloc, _remaining); // temporarily the count
+        _il.Emit(OpCodes.Ldloc, _budget);
+        _il.Emit(OpCodes.Ldloc, _remaining);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stloc, _remaining);
     }
 
     private void EmitInstruction(int pc, Instruction insn)
@@ -306,7 +318,7 @@ internal sealed partial class JitCompiler
     {
         if (!_options.EnforceInstructionBudget) return; // the count stays 0
         _il.Emit(OpCodes.Ldarg, ArgRun);
-        _il.Emit(OpCodes.Ldloc, _executed);
+        EmitExecutedAt(0);
         _il.Emit(OpCodes.Stfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
     }
 
@@ -315,7 +327,7 @@ internal sealed partial class JitCompiler
         if (!_options.EnforceInstructionBudget) return;
         _il.Emit(OpCodes.Ldarg, ArgRun);
         _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
-        _il.Emit(OpCodes.Stloc, _executed);
+        EmitSetExecuted();
     }
 
     /// <summary>After a call that may have failed the run: return at once if it did.</summary>
