@@ -124,6 +124,28 @@ public unsafe class JitFastPathTests
         Assert.True(frame.IndexOfAnyExcept((byte)0x5a) < 0, "a verified program needs no clearing");
     }
 
+    [Theory]
+    [InlineData(2, false)]   // found
+    [InlineData(9, false)]   // past the last index: NULL
+    [InlineData(2, true)]    // the key pointer is not readable: the helper's own error
+    public void DirectMapLookupsBehaveLikeTheHelper(int key, bool badPointer)
+    {
+        using var map = (ArrayMap)MapFactory.Create(new MapSpec("values", MapType.Array, 4, 8, 4)).Value;
+        map.Update(BitConverter.GetBytes(2u), BitConverter.GetBytes(77ul));
+        var code = Program(
+            St(MemSize.W, 10, -4, key),
+            new Instruction[] { new(Opcodes.LdDw, 1, LoadImmSource.MapIdx, 0, 0), new(0, 0, 0, 0, 0) },
+            badPointer ? Mov(2, 16) : MovX(2, 10), Alu64(AluOp.Add, 2, -4),
+            Call(Bpf.Helpers.HelperIds.MapLookupElem),
+            Jmp(JmpOp.Jeq, 0, 0, 1),
+            Ldx(MemSize.DW, 0, 0, 0),
+            Exit());
+        var (a, b) = OnContext(code, new byte[64], [map]);
+        Assert.Equal(a, b);
+        if (badPointer) Assert.Contains("key (r2)", b.Error!.Message);
+        else Assert.Equal(key == 2 ? 77ul : 0ul, b.R0);
+    }
+
     [Fact]
     public void VerifiedOptionsProveEveryAccessAndDropTheBudget()
     {

@@ -16,6 +16,7 @@ public sealed class JitCode
         Layout = layout;
         CallSites = callSites;
         Helpers = callSites.Select(h => h.Implementation).ToArray();
+        Maps = program.Maps.ToArray();
         _entries = new HashSet<int>(layout.Entries);
     }
 
@@ -35,6 +36,9 @@ public sealed class JitCode
     public readonly BpfHelper[] Helpers;
 
     internal HelperDefinition[] CallSites { get; }
+
+    /// <summary>The program's maps by index (direct map lookups load element k).</summary>
+    public readonly Maps.BpfMap[] Maps;
 
     /// <summary>The compiled body; set once right after compilation.</summary>
     public JitBody Body { get; internal set; } = null!;

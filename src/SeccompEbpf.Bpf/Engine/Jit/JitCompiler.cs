@@ -42,6 +42,8 @@ internal sealed partial class JitCompiler
     private readonly bool _runsAlone;
     // A local call or callx: a caller in this method reads r1..r5 back after a callee's exit.
     private readonly bool _spillAtExit;
+    // The map index r1 holds as a constant (lddw of a map handle earlier in this block), or -1.
+    private int _r1Map = -1;
     // Registers some instruction names (bit n = rn); the prologue loads or computes only those.
     private readonly int _namedRegisters;
 
@@ -152,6 +154,7 @@ internal sealed partial class JitCompiler
             _il.MarkLabel(_labels[pc]); // jumps land here, before the block's count
             if (_layout.IsLeader[pc]) BeginBlock(pc);
             EmitInstruction(pc, _code[pc]);
+            TrackR1(_code[pc]);
             _ordinalInBlock++;
         }
         _il.MarkLabel(_labels[_code.Length]); // unreachable: validated programs end with exit or ja
@@ -164,6 +167,7 @@ internal sealed partial class JitCompiler
         _blockStart = start;
         _blockLength = _layout.CountFrom(start);
         _ordinalInBlock = 0;
+        _r1Map = -1; // another path may reach this block
         if (!_options.EnforceInstructionBudget) return;
         int length = _blockLength;
         var exhausted = Stub(() =>
@@ -184,6 +188,21 @@ internal sealed partial class JitCompiler
         _il.Emit(OpCodes.Ldc_I8, 0L);
         _il.Emit(OpCodes.Blt, exhausted);
     }
+
+    /// <summary>Follows r1 inside a block: set by lddw of a map handle, forgotten at anything that may write it.</summary>
+    private void TrackR1(Instruction insn)
+    {
+        if (insn.IsLoadImm64 && insn.Dst == 1 && insn.Src is LoadImmSource.MapIdx or LoadImmSource.MapFd) _r1Map = insn.Imm;
+        else if (MayWriteR1(insn)) _r1Map = -1;
+    }
+
+    private static bool MayWriteR1(Instruction insn) => insn.Class switch
+    {
+        OpClass.Alu or OpClass.Alu64 or OpClass.Ldx or OpClass.Ld => insn.Dst == 1,
+        OpClass.Stx => insn.MemMode == MemMode.Atomic && insn.Src == 1,
+        OpClass.St => false,
+        _ => insn.IsCall || insn.IsCallx,
+    };
 
     /// <summary>Registers named by any instruction; a call or callx names r1..r5 (they are spilled around it).</summary>
     private static int NamedRegisters(Instruction[] code, BlockLayout layout)
