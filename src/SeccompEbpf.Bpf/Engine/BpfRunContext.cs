@@ -55,7 +55,10 @@ public sealed unsafe class BpfRunContext : IDisposable
 
     public BpfTraceLog TraceLog { get; set; } = new();
 
-    /// <summary>Clear each stack frame before use, so a run never sees data an earlier run (another process) left.</summary>
+    /// <summary>
+    /// Clear each stack frame before use, so a run never sees data an earlier run (another process)
+    /// left. Frame 0 is cleared only as far as earlier runs may have written it (<see cref="PrepareMainFrame"/>).
+    /// </summary>
     public bool ClearStack { get; set; } = true;
 
     /// <summary>Source of ktime_get_ns / ktime_get_boot_ns; replace for deterministic runs.</summary>
@@ -100,8 +103,37 @@ public sealed unsafe class BpfRunContext : IDisposable
     /// <summary>Clears the frame at <paramref name="depth"/> when <see cref="ClearStack"/> is on.</summary>
     public void PrepareFrame(int depth)
     {
-        if (ClearStack)
+        if (depth == 0) PrepareMainFrame(StackFrameSize);
+        else if (ClearStack)
             new Span<byte>((void*)(FramePointer(depth) - StackFrameSize), StackFrameSize).Clear();
+    }
+
+    // Frame 0 is zero except for the _mainFrameDirty bytes below its top, which earlier runs may have
+    // written; clearing only those keeps a run that writes little (or nothing) cheap.
+    private int _mainFrameDirty = StackFrameSize;
+
+    /// <summary>
+    /// Before a run at depth 0: when <see cref="ClearStack"/> is on, clears what earlier runs may have
+    /// written in frame 0, and records that this run may write the <paramref name="writeExtent"/>
+    /// bytes below the frame's top (<see cref="StackFrameSize"/> when not known). The stack belongs
+    /// to runs: code outside a run must not write it.
+    /// </summary>
+    public void PrepareMainFrame(int writeExtent)
+    {
+        if (!ClearStack)
+        {
+            _mainFrameDirty = StackFrameSize;
+            return;
+        }
+        int dirty = _mainFrameDirty;
+        if (dirty > 0) new Span<byte>((void*)(FramePointer(0) - (ulong)dirty), dirty).Clear();
+        _mainFrameDirty = Math.Clamp(writeExtent, 0, StackFrameSize);
+    }
+
+    /// <summary>A run that did not clear frame 0 (a verified program) may write the <paramref name="writeExtent"/> bytes below its top.</summary>
+    public void NoteMainFrameWrites(int writeExtent)
+    {
+        if (writeExtent > _mainFrameDirty) _mainFrameDirty = Math.Min(writeExtent, StackFrameSize);
     }
 
     // ---- run lifecycle (called by engines) ----
@@ -117,6 +149,7 @@ public sealed unsafe class BpfRunContext : IDisposable
         CallDepth = 0;
         InstructionsExecuted = 0;
         if (clearFrame) PrepareFrame(0);
+        else NoteMainFrameWrites(StackFrameSize); // helpers may write anywhere in it
     }
 
     /// <summary>

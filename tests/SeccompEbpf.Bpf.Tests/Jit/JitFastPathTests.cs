@@ -108,6 +108,13 @@ public unsafe class JitFastPathTests
         Assert.True(writableProgram.RunWithContext(context, data, writable: true).IsOk);
     }
 
+    /// <summary>Writes 0x5a into the whole of frame 0, as a run (the stack belongs to runs).</summary>
+    private static void DirtyFrame(BpfRunContext context)
+    {
+        var code = Enumerable.Range(1, 128).Select(k => St(MemSize.W, 10, (short)(-4 * k), 0x5a5a5a5a)).Append(Mov(0, 0)).Append(Exit()).ToArray();
+        Assert.True(BpfJit.Compile(new BpfProgram("dirty", code)).Value.RunWithContext(context, new byte[64]).IsOk);
+    }
+
     [Fact]
     public void OnlyVerifiedProgramsSkipClearingTheFrame()
     {
@@ -115,13 +122,44 @@ public unsafe class JitFastPathTests
         using var context = new BpfRunContext();
         var frame = new Span<byte>((void*)(context.FramePointer(0) - BpfRunContext.StackFrameSize), BpfRunContext.StackFrameSize);
 
-        frame.Fill(0x5a);
+        DirtyFrame(context);
+        Assert.True(frame.IndexOfAnyExcept((byte)0x5a) < 0);
         Assert.True(BpfJit.Compile(program).Value.RunWithContext(context, new byte[64]).IsOk);
         Assert.True(frame.IndexOfAnyExcept((byte)0) < 0, "an unverified program must start from a cleared frame");
 
-        frame.Fill(0x5a);
+        DirtyFrame(context);
         Assert.True(BpfJit.Compile(program, JitOptions.ForVerifiedProgram(program, 64)).Value.RunWithContext(context, new byte[64]).IsOk);
         Assert.True(frame.IndexOfAnyExcept((byte)0x5a) < 0, "a verified program needs no clearing");
+    }
+
+    [Fact]
+    public void OnlyWhatEarlierRunsMayHaveWrittenIsCleared()
+    {
+        using var context = new BpfRunContext();
+        var readsDeep = new BpfProgram("reads", Program(Ldx(MemSize.DW, 0, 10, -504), Exit()));
+        var writesTop = new BpfProgram("writes", Program(St(MemSize.DW, 10, -16, 7), Mov(0, 0), Exit()));
+        var throughPointer = new BpfProgram("pointer", Program(MovX(2, 10), St(MemSize.DW, 2, -504, 9), Mov(0, 0), Exit()));
+        Assert.Equal(16, BpfJit.Compile(writesTop).Value.Code.MainFrameWriteExtent);
+        Assert.Equal(BpfRunContext.StackFrameSize, BpfJit.Compile(throughPointer).Value.Code.MainFrameWriteExtent);
+        Assert.Equal(0, BpfJit.Compile(readsDeep).Value.Code.MainFrameWriteExtent);
+
+        // Whatever ran before (any engine, verified or not, any store), a checked program reads zeros;
+        // the frame is first left clean by a program that writes nothing, so nothing would be cleared
+        // unless the run before recorded what it wrote.
+        foreach (var before in new Func<BpfRunResult>[]
+        {
+            () => BpfJit.Compile(writesTop).Value.RunWithContext(context, new byte[64]),
+            () => BpfJit.Compile(throughPointer).Value.RunWithContext(context, new byte[64]),
+            () => BpfJit.Compile(throughPointer, JitOptions.ForVerifiedProgram(throughPointer, 64)).Value.RunWithContext(context, new byte[64]),
+            () => BpfEngines.Prepare(throughPointer, EngineKind.Interpreter).Value.RunWithContext(context, new byte[64]),
+        })
+        {
+            DirtyFrame(context);
+            Assert.Equal(0ul, BpfJit.Compile(readsDeep).Value.RunWithContext(context, new byte[64]).R0);
+            Assert.True(before().IsOk);
+            foreach (var kind in new[] { EngineKind.Jit, EngineKind.Interpreter })
+                Assert.Equal(0ul, BpfEngines.Prepare(readsDeep, kind).Value.RunWithContext(context, new byte[64]).R0);
+        }
     }
 
     [Theory]

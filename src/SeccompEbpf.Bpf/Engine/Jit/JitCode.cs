@@ -9,9 +9,10 @@ namespace SeccompEbpf.Bpf.Engine.Jit;
 /// </summary>
 public sealed class JitCode
 {
-    internal JitCode(BpfProgram program, BlockLayout layout, HelperDefinition[] callSites, bool runsAlone)
+    internal JitCode(BpfProgram program, BlockLayout layout, HelperDefinition[] callSites, bool runsAlone, int mainFrameWriteExtent)
     {
         RunsAlone = runsAlone;
+        MainFrameWriteExtent = mainFrameWriteExtent;
         Program = program;
         Layout = layout;
         CallSites = callSites;
@@ -30,6 +31,12 @@ public sealed class JitCode
     /// regions, pending actions) is never bound; the run state carries what checks need.
     /// </summary>
     public bool RunsAlone { get; }
+
+    /// <summary>
+    /// How many bytes below the top of frame 0 a run that <see cref="RunsAlone"/> may write: the
+    /// deepest r10-relative store or atomic; the whole frame if any store uses another base register.
+    /// </summary>
+    public int MainFrameWriteExtent { get; }
     internal BlockLayout Layout { get; }
 
     /// <summary>Helper implementation of call site k (the compiled code loads element k).</summary>

@@ -81,7 +81,8 @@ internal sealed partial class JitCompiler
         compiler.EmitPrologue();
         compiler.EmitBody();
         compiler.EmitStubs();
-        var code = new JitCode(program, compiler._layout, compiler._callSites.ToArray(), compiler._runsAlone);
+        var code = new JitCode(program, compiler._layout, compiler._callSites.ToArray(), compiler._runsAlone,
+            MainFrameWriteExtent(program.Instructions, compiler._layout));
         code.Body = (JitBody)compiler._method.CreateDelegate(typeof(JitBody), code);
         return code;
     }
@@ -187,6 +188,20 @@ internal sealed partial class JitCompiler
         _il.Emit(OpCodes.Ldloc, _remaining);
         _il.Emit(OpCodes.Ldc_I8, 0L);
         _il.Emit(OpCodes.Blt, exhausted);
+    }
+
+    /// <summary>Bytes below r10 that stores and atomics may write (calls are not considered: they make a run bound).</summary>
+    private static int MainFrameWriteExtent(Instruction[] code, BlockLayout layout)
+    {
+        int extent = 0;
+        for (int i = 0; i < code.Length; i++)
+        {
+            if (layout.IsSecondSlot[i] || code[i].Class is not (OpClass.St or OpClass.Stx)) continue;
+            // Through another register the store may hit any byte of the frame.
+            if (code[i].Dst != 10) return BpfRunContext.StackFrameSize;
+            extent = Math.Max(extent, -code[i].Offset);
+        }
+        return Math.Min(extent, BpfRunContext.StackFrameSize);
     }
 
     /// <summary>Follows r1 inside a block: set by lddw of a map handle, forgotten at anything that may write it.</summary>

@@ -9,6 +9,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
     private readonly JitBody _body;
     private readonly bool _runsAlone;
     private readonly bool _clearFrame;
+    private readonly int _mainFrameWriteExtent;
     private readonly ulong _assumedContextSize; // 0: no verified context to check
     private readonly bool _assumedContextWritable;
 
@@ -20,6 +21,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         _body = code.Body;
         _runsAlone = code.RunsAlone;
         _clearFrame = !options.StackReadsProvenInitialized;
+        _mainFrameWriteExtent = code.MainFrameWriteExtent;
         _assumedContextSize = (ulong)Math.Max(0, options.AssumedContextSize ?? 0);
         _assumedContextWritable = options.AssumedContextWritable;
     }
@@ -45,7 +47,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         if (!_runsAlone || length <= 0) return Run(context, BpfRunArgs.ForContext(data, length));
         if (_assumedContextSize != 0 && ((ulong)length < _assumedContextSize || data == null || _assumedContextWritable))
             return ContextMismatch(BpfRunArgs.ForContext(data, length));
-        if (_clearFrame) context.PrepareFrame(0);
+        PrepareMainFrame(context);
         RegisterBlock registers;
         registers[1] = (ulong)data; registers[2] = registers[3] = registers[4] = registers[5] = 0;
         JitRunState run;
@@ -81,7 +83,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
     private BpfRunResult RunAlone(BpfRunContext context, in BpfRunArgs args, int entry)
     {
         if (_assumedContextSize != 0 && !ContextMatchesProof(args)) return ContextMismatch(args);
-        if (_clearFrame) context.PrepareFrame(0);
+        PrepareMainFrame(context);
         RegisterBlock registers;
         registers[1] = args.R1; registers[2] = args.R2; registers[3] = args.R3; registers[4] = args.R4; registers[5] = args.R5;
         JitRunState run;
@@ -113,6 +115,14 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         {
             context.EndRun();
         }
+    }
+
+    /// <summary>Clears what earlier runs left in frame 0 (unless proven unnecessary) and records what this program may write there.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private void PrepareMainFrame(BpfRunContext context)
+    {
+        if (_clearFrame) context.PrepareMainFrame(_mainFrameWriteExtent);
+        else context.NoteMainFrameWrites(_mainFrameWriteExtent);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
