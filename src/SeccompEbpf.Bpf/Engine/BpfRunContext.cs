@@ -28,8 +28,9 @@ public sealed unsafe class BpfRunContext : IDisposable
     // Read-only to the program: helpers put data there that they pass to callbacks (a map key).
     private readonly NativeSlab _scratch = new(ScratchSize);
     private readonly MemoryRegion _scratchRegion;
-    private MemoryRegion _contextRegion;
-    private MemoryRegion _memoryRegion;
+    // The caller's regions of the current run, field by field: copying a MemoryRegion (it holds its
+    // name) into this object took a bulk write barrier, twice per run; the names rarely change.
+    private RegionSlot _context, _memory;
     private MemoryRegion[] _mapRegions = [];
     private ulong _randomState;
     // Ring buffer records reserved by this run and not yet submitted; discarded at the end of the run
@@ -160,9 +161,10 @@ public sealed unsafe class BpfRunContext : IDisposable
     public void BindRegions(BpfProgram program, in BpfRunArgs args)
     {
         Program = program;
-        _mapRegions = program.MapRegions;
-        _contextRegion = args.Context;
-        _memoryRegion = args.Memory;
+        var mapRegions = program.MapRegions;
+        if (!ReferenceEquals(_mapRegions, mapRegions)) _mapRegions = mapRegions; // usually the same program again
+        _context.Set(args.Context);
+        _memory.Set(args.Memory);
     }
 
     /// <summary>Forgets the caller's regions so that pointers from this run are worthless afterwards.</summary>
@@ -174,8 +176,8 @@ public sealed unsafe class BpfRunContext : IDisposable
             ring.Commit(address, discard: true);
             _reservations[_reservationCount] = default;
         }
-        _contextRegion = default;
-        _memoryRegion = default;
+        _context.Forget();
+        _memory.Forget();
         Program = null;
         Callbacks = null;
         PendingTailCallTarget = null;
@@ -260,8 +262,8 @@ public sealed unsafe class BpfRunContext : IDisposable
 
     private bool CanAccessSlow(ulong address, ulong size, bool write)
     {
-        if (_contextRegion.Contains(address, size)) return !write || _contextRegion.Writable;
-        if (_memoryRegion.Contains(address, size)) return !write || _memoryRegion.Writable;
+        if (_context.Contains(address, size)) return !write || _context.Writable;
+        if (_memory.Contains(address, size)) return !write || _memory.Writable;
         foreach (ref readonly var region in _mapRegions.AsSpan())
             if (region.Contains(address, size)) return !write || region.Writable;
         return _scratchRegion.Contains(address, size) && !write;
@@ -312,8 +314,8 @@ public sealed unsafe class BpfRunContext : IDisposable
     public IEnumerable<MemoryRegion> AllRegions()
     {
         yield return _stackRegion;
-        if (_contextRegion.Length > 0) yield return _contextRegion;
-        if (_memoryRegion.Length > 0) yield return _memoryRegion;
+        if (_context.Length > 0) yield return _context.Region;
+        if (_memory.Length > 0) yield return _memory.Region;
         foreach (var r in _mapRegions) yield return r;
         yield return _scratchRegion;
     }
@@ -327,6 +329,34 @@ public sealed unsafe class BpfRunContext : IDisposable
     private static ulong DefaultClock() => Stopwatch.Frequency == 1_000_000_000
         ? (ulong)Stopwatch.GetTimestamp()
         : (ulong)(Stopwatch.GetTimestamp() * TicksToNanoseconds);
+
+    /// <summary>A <see cref="MemoryRegion"/> kept in a mutable slot; its name is written only when it changes.</summary>
+    private struct RegionSlot
+    {
+        public ulong Start, Length;
+        public bool Writable;
+        private MemoryRegionKind _kind;
+        private string? _name;
+
+        public void Set(in MemoryRegion region)
+        {
+            Start = region.Start;
+            Length = region.Length;
+            Writable = region.Writable;
+            _kind = region.Kind;
+            if (!ReferenceEquals(_name, region.Name)) _name = region.Name;
+        }
+
+        public void Forget() => Length = 0;
+
+        public readonly bool Contains(ulong address, ulong size)
+        {
+            ulong offset = address - Start;
+            return offset < Length && size <= Length - offset;
+        }
+
+        public readonly MemoryRegion Region => new(Start, Length, Writable, _kind, _name);
+    }
 
     public void Dispose()
     {

@@ -102,11 +102,11 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         context.Callbacks = this;
         try
         {
-            ulong* registers = stackalloc ulong[11];
+            RegisterBlock registers;
             registers[1] = args.R1; registers[2] = args.R2; registers[3] = args.R3; registers[4] = args.R4; registers[5] = args.R5;
             JitRunState run;
             Initialise(&run, context, args);
-            ulong r0 = _body(context, registers, &run, entry, 0);
+            ulong r0 = _body(context, (ulong*)&registers, &run, entry, 0);
             return run.Failed == 0
                 ? BpfRunResult.Success(r0, run.Executed)
                 : BpfRunResult.Failure(DescribeFailure(context, &run, args), run.Executed);
