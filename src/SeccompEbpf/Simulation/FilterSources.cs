@@ -67,7 +67,8 @@ public static class FilterSources
         if (!instance.IsOk) return instance.Error!;
         var program = instance.Value.Program(source.Name, SeccompHelpers.For(ToHelperPrivileges(privileges)));
         if (!program.IsOk) return program.Error!;
-        var executable = BpfEngines.Prepare(program.Value, engine);
+        // Verified above with these instructions, maps and helpers: the JIT may drop the checks the proof covers.
+        var executable = BpfEngines.PrepareVerified(program.Value, SeccompData.Size, engine);
         if (!executable.IsOk) return executable.Error! with { Location = path };
         var seccompProgram = new EngineSeccompProgram(executable.Value, UserNamespaceId.Initial);
         var handle = new SeccompProgramHandle(seccompProgram);
