@@ -23,19 +23,6 @@ public static class BpfEngines
         return engine.IsOk ? engine.Value.Prepare(program) : engine.Error!;
     }
 
-    /// <summary>
-    /// Prepares a program that a verifier accepted with these maps and helpers, for a read-only
-    /// context of <paramref name="contextSize"/> bytes (a seccomp filter: 64). The JIT then drops
-    /// the checks the proof makes redundant (<see cref="Jit.JitOptions.ForVerifiedProgram"/>); the
-    /// interpreter checks everything anyway. Never use it for a program the verifier did not accept.
-    /// </summary>
-    public static BpfResult<IBpfExecutable> PrepareVerified(BpfProgram program, int contextSize, EngineKind kind = Default)
-    {
-        if (kind != EngineKind.Jit) return Prepare(program, kind);
-        var compiled = Jit.BpfJit.Compile(program, Jit.JitOptions.ForVerifiedProgram(program, contextSize));
-        return compiled.IsOk ? compiled.Value : compiled.Error!;
-    }
-
     /// <summary>Parses "interpreter" / "jit" (as on the command line).</summary>
     public static bool TryParseKind(string text, out EngineKind kind)
     {

@@ -59,7 +59,7 @@ public static class PolicyRunPlan
             ? new[] { ClassicInstruction.Stmt(ClassicInstruction.Ret | ClassicInstruction.K_, SeccompAction.UserNotif) }
             : KernelFilterBuilder.Build(split);
         if (!kernel.IsOk) return kernel.Error!;
-        var evaluator = ChainEvaluator.Create(stack.Value, engine);
+        var evaluator = ChainEvaluator.Create(stack.Value, engine, loadedWith: privileges);
         if (!evaluator.IsOk) return evaluator.Error!;
         var description = string.Join(" + ", stack.Value.Filters.Select(f => f.Name));
         var processStorage = stack.Value.Filters.OfType<EbpfStackFilter>().SelectMany(f => f.Program.Maps).OfType<ProcessStorageMap>().ToList();

@@ -67,8 +67,8 @@ public static class FilterSources
         if (!instance.IsOk) return instance.Error!;
         var program = instance.Value.Program(source.Name, SeccompHelpers.For(ToHelperPrivileges(privileges)));
         if (!program.IsOk) return program.Error!;
-        // Verified above with these instructions, maps and helpers: the JIT may drop the checks the proof covers.
-        var executable = BpfEngines.PrepareVerified(program.Value, SeccompData.Size, engine);
+        // On the JIT, the checks the verifier's proofs cover are dropped.
+        var executable = SeccompExecutables.Prepare(program.Value, privileges, engine);
         if (!executable.IsOk) return executable.Error! with { Location = path };
         var seccompProgram = new EngineSeccompProgram(executable.Value, UserNamespaceId.Initial);
         var handle = new SeccompProgramHandle(seccompProgram);

@@ -25,14 +25,21 @@ public sealed class ChainEvaluator : IDisposable
         _executables = executables;
     }
 
-    /// <summary>Prepares every eBPF filter on <paramref name="engine"/>; an error names the filter that failed.</summary>
-    public static Bpf.BpfResult<ChainEvaluator> Create(PolicyStack stack, EngineKind engine = EngineKind.Interpreter)
+    /// <summary>
+    /// Prepares every eBPF filter on <paramref name="engine"/>; an error names the filter that failed.
+    /// With <paramref name="loadedWith"/> (the privileges the filters were verified for), the JIT
+    /// drops the checks the verifier's proofs cover.
+    /// </summary>
+    public static Bpf.BpfResult<ChainEvaluator> Create(PolicyStack stack, EngineKind engine = EngineKind.Interpreter,
+        ProgramType.LoaderPrivileges? loadedWith = null)
     {
         var executables = new IBpfExecutable?[stack.Filters.Count];
         for (int i = 0; i < stack.Filters.Count; i++)
         {
             if (stack.Filters[i] is not EbpfStackFilter e) continue;
-            var prepared = BpfEngines.Prepare(e.Program, engine);
+            var prepared = loadedWith is { } privileges
+                ? ProgramType.SeccompExecutables.Prepare(e.Program, privileges, engine)
+                : BpfEngines.Prepare(e.Program, engine);
             if (!prepared.IsOk) return prepared.Error! with { Message = $"{e.Name}: {prepared.Error!.Message}" };
             executables[i] = prepared.Value;
         }

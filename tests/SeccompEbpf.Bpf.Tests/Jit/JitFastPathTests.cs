@@ -92,7 +92,7 @@ public unsafe class JitFastPathTests
     {
         var code = Program(Ldx(MemSize.W, 0, 1, 60), Exit());
         var program = new BpfProgram("verified", code);
-        var jit = BpfJit.Compile(program, JitOptions.ForVerifiedProgram(program, contextSize: 64)).Value;
+        var jit = BpfJit.Compile(program, JitOptions.WithoutChecks(program, contextSize: 64)).Value;
         using var context = new BpfRunContext();
         var data = new byte[64];
         data[60] = 9;
@@ -103,7 +103,7 @@ public unsafe class JitFastPathTests
         Assert.Contains("verified program", refused.Error!.Message);
         Assert.Equal(0, refused.InstructionsExecuted);
         Assert.False(jit.RunWithMemory(context, new byte[64]).IsOk);
-        var writableProgram = BpfJit.Compile(program, JitOptions.ForVerifiedProgram(program, 64, contextWritable: true)).Value;
+        var writableProgram = BpfJit.Compile(program, JitOptions.WithoutChecks(program, 64, contextWritable: true)).Value;
         Assert.False(writableProgram.RunWithContext(context, data).IsOk);
         Assert.True(writableProgram.RunWithContext(context, data, writable: true).IsOk);
     }
@@ -128,7 +128,7 @@ public unsafe class JitFastPathTests
         Assert.True(frame.IndexOfAnyExcept((byte)0) < 0, "an unverified program must start from a cleared frame");
 
         DirtyFrame(context);
-        Assert.True(BpfJit.Compile(program, JitOptions.ForVerifiedProgram(program, 64)).Value.RunWithContext(context, new byte[64]).IsOk);
+        Assert.True(BpfJit.Compile(program, JitOptions.WithoutChecks(program, 64)).Value.RunWithContext(context, new byte[64]).IsOk);
         Assert.True(frame.IndexOfAnyExcept((byte)0x5a) < 0, "a verified program needs no clearing");
     }
 
@@ -150,7 +150,7 @@ public unsafe class JitFastPathTests
         {
             () => BpfJit.Compile(writesTop).Value.RunWithContext(context, new byte[64]),
             () => BpfJit.Compile(throughPointer).Value.RunWithContext(context, new byte[64]),
-            () => BpfJit.Compile(throughPointer, JitOptions.ForVerifiedProgram(throughPointer, 64)).Value.RunWithContext(context, new byte[64]),
+            () => BpfJit.Compile(throughPointer, JitOptions.WithoutChecks(throughPointer, 64)).Value.RunWithContext(context, new byte[64]),
             () => BpfEngines.Prepare(throughPointer, EngineKind.Interpreter).Value.RunWithContext(context, new byte[64]),
         })
         {
@@ -188,7 +188,7 @@ public unsafe class JitFastPathTests
     public void VerifiedOptionsProveEveryAccessAndDropTheBudget()
     {
         var code = Program(St(MemSize.DW, 10, -8, 5), LdDw(3, 7), Ldx(MemSize.DW, 0, 10, -8), Exit());
-        var options = JitOptions.ForVerifiedProgram(new BpfProgram("p", code), 64);
+        var options = JitOptions.WithoutChecks(new BpfProgram("p", code), 64);
         Assert.Equal([0, 3], options.ProvenSafeAccesses!.Order());
         Assert.False(options.EnforceInstructionBudget);
         var result = BpfJit.Compile(new BpfProgram("p", code), options).Value.RunWithContext(new BpfRunContext(), new byte[64]);

@@ -51,12 +51,12 @@ public sealed record JitOptions
     public bool AssumedContextWritable { get; init; }
 
     /// <summary>
-    /// Options for a program a verifier accepted with the same maps and helpers, for a context of
-    /// <paramref name="contextSize"/> bytes: every load, store and atomic proven, termination proven
-    /// (no instruction budget), no uninitialised stack reads (no frame clearing), context size
-    /// checked once per run. Use only with a verifier's acceptance: these drop run-time checks.
+    /// Every check dropped: every load, store and atomic treated as proven, no instruction budget,
+    /// no frame clearing, the context size checked once per run. For tests of the JIT's unchecked
+    /// code paths only; programs the verifier accepted get options from its proofs
+    /// (<c>Verifier.VerifiedProgram.JitOptionsFor</c>), which drop only what was proven.
     /// </summary>
-    public static JitOptions ForVerifiedProgram(BpfProgram program, int contextSize, bool contextWritable = false) => new()
+    public static JitOptions WithoutChecks(BpfProgram program, int contextSize, bool contextWritable = false) => new()
     {
         ProvenSafeAccesses = MemoryAccesses(program.Instructions),
         EnforceInstructionBudget = false,
