@@ -28,8 +28,9 @@ public sealed unsafe class BpfRunContext : IDisposable
     // Read-only to the program: helpers put data there that they pass to callbacks (a map key).
     private readonly NativeSlab _scratch = new(ScratchSize);
     private readonly MemoryRegion _scratchRegion;
-    private MemoryRegion _contextRegion;
-    private MemoryRegion _memoryRegion;
+    // The caller's regions of the current run, field by field: copying a MemoryRegion (it holds its
+    // name) into this object took a bulk write barrier, twice per run; the names rarely change.
+    private RegionSlot _context, _memory;
     private MemoryRegion[] _mapRegions = [];
     private ulong _randomState;
     // Ring buffer records reserved by this run and not yet submitted; discarded at the end of the run
@@ -55,7 +56,10 @@ public sealed unsafe class BpfRunContext : IDisposable
 
     public BpfTraceLog TraceLog { get; set; } = new();
 
-    /// <summary>Clear each stack frame before use, so a run never sees data an earlier run (another process) left.</summary>
+    /// <summary>
+    /// Clear each stack frame before use, so a run never sees data an earlier run (another process)
+    /// left. Frame 0 is cleared only as far as earlier runs may have written it (<see cref="PrepareMainFrame"/>).
+    /// </summary>
     public bool ClearStack { get; set; } = true;
 
     /// <summary>Source of ktime_get_ns / ktime_get_boot_ns; replace for deterministic runs.</summary>
@@ -100,25 +104,67 @@ public sealed unsafe class BpfRunContext : IDisposable
     /// <summary>Clears the frame at <paramref name="depth"/> when <see cref="ClearStack"/> is on.</summary>
     public void PrepareFrame(int depth)
     {
-        if (ClearStack)
+        if (depth == 0) PrepareMainFrame(StackFrameSize);
+        else if (ClearStack)
             new Span<byte>((void*)(FramePointer(depth) - StackFrameSize), StackFrameSize).Clear();
+    }
+
+    // Frame 0 is zero except for the _mainFrameDirty bytes below its top, which earlier runs may have
+    // written; clearing only those keeps a run that writes little (or nothing) cheap.
+    private int _mainFrameDirty = StackFrameSize;
+
+    /// <summary>
+    /// Before a run at depth 0: when <see cref="ClearStack"/> is on, clears what earlier runs may have
+    /// written in frame 0, and records that this run may write the <paramref name="writeExtent"/>
+    /// bytes below the frame's top (<see cref="StackFrameSize"/> when not known). The stack belongs
+    /// to runs: code outside a run must not write it.
+    /// </summary>
+    public void PrepareMainFrame(int writeExtent)
+    {
+        if (!ClearStack)
+        {
+            _mainFrameDirty = StackFrameSize;
+            return;
+        }
+        int dirty = _mainFrameDirty;
+        if (dirty > 0) new Span<byte>((void*)(FramePointer(0) - (ulong)dirty), dirty).Clear();
+        _mainFrameDirty = Math.Clamp(writeExtent, 0, StackFrameSize);
+    }
+
+    /// <summary>A run that did not clear frame 0 (a verified program) may write the <paramref name="writeExtent"/> bytes below its top.</summary>
+    public void NoteMainFrameWrites(int writeExtent)
+    {
+        if (writeExtent > _mainFrameDirty) _mainFrameDirty = Math.Min(writeExtent, StackFrameSize);
     }
 
     // ---- run lifecycle (called by engines) ----
 
-    public void BeginRun(BpfProgram program, in BpfRunArgs args)
+    /// <summary>Starts a run: binds the program and the regions, resets the per-run state, clears frame 0 (unless <paramref name="clearFrame"/> is false: a verifier proved the program never reads stack it did not write).</summary>
+    public void BeginRun(BpfProgram program, in BpfRunArgs args, bool clearFrame = true)
     {
-        Program = program;
-        _mapRegions = program.MapRegions;
-        _contextRegion = args.Context;
-        _memoryRegion = args.Memory;
+        BindRegions(program, args);
         PendingAction = 0;
         PendingErrorMessage = null;
         PendingTailCallTarget = null;
         TailCallCount = 0;
         CallDepth = 0;
         InstructionsExecuted = 0;
-        PrepareFrame(0);
+        if (clearFrame) PrepareFrame(0);
+        else NoteMainFrameWrites(StackFrameSize); // helpers may write anywhere in it
+    }
+
+    /// <summary>
+    /// Makes <paramref name="program"/> and the regions of <paramref name="args"/> current without
+    /// starting a run (the JIT describes a fault of a program that ran without a bound context);
+    /// <see cref="EndRun"/> forgets them again.
+    /// </summary>
+    public void BindRegions(BpfProgram program, in BpfRunArgs args)
+    {
+        Program = program;
+        var mapRegions = program.MapRegions;
+        if (!ReferenceEquals(_mapRegions, mapRegions)) _mapRegions = mapRegions; // usually the same program again
+        _context.Set(args.Context);
+        _memory.Set(args.Memory);
     }
 
     /// <summary>Forgets the caller's regions so that pointers from this run are worthless afterwards.</summary>
@@ -130,8 +176,8 @@ public sealed unsafe class BpfRunContext : IDisposable
             ring.Commit(address, discard: true);
             _reservations[_reservationCount] = default;
         }
-        _contextRegion = default;
-        _memoryRegion = default;
+        _context.Forget();
+        _memory.Forget();
         Program = null;
         Callbacks = null;
         PendingTailCallTarget = null;
@@ -216,8 +262,8 @@ public sealed unsafe class BpfRunContext : IDisposable
 
     private bool CanAccessSlow(ulong address, ulong size, bool write)
     {
-        if (_contextRegion.Contains(address, size)) return !write || _contextRegion.Writable;
-        if (_memoryRegion.Contains(address, size)) return !write || _memoryRegion.Writable;
+        if (_context.Contains(address, size)) return !write || _context.Writable;
+        if (_memory.Contains(address, size)) return !write || _memory.Writable;
         foreach (ref readonly var region in _mapRegions.AsSpan())
             if (region.Contains(address, size)) return !write || region.Writable;
         return _scratchRegion.Contains(address, size) && !write;
@@ -268,8 +314,8 @@ public sealed unsafe class BpfRunContext : IDisposable
     public IEnumerable<MemoryRegion> AllRegions()
     {
         yield return _stackRegion;
-        if (_contextRegion.Length > 0) yield return _contextRegion;
-        if (_memoryRegion.Length > 0) yield return _memoryRegion;
+        if (_context.Length > 0) yield return _context.Region;
+        if (_memory.Length > 0) yield return _memory.Region;
         foreach (var r in _mapRegions) yield return r;
         yield return _scratchRegion;
     }
@@ -283,6 +329,34 @@ public sealed unsafe class BpfRunContext : IDisposable
     private static ulong DefaultClock() => Stopwatch.Frequency == 1_000_000_000
         ? (ulong)Stopwatch.GetTimestamp()
         : (ulong)(Stopwatch.GetTimestamp() * TicksToNanoseconds);
+
+    /// <summary>A <see cref="MemoryRegion"/> kept in a mutable slot; its name is written only when it changes.</summary>
+    private struct RegionSlot
+    {
+        public ulong Start, Length;
+        public bool Writable;
+        private MemoryRegionKind _kind;
+        private string? _name;
+
+        public void Set(in MemoryRegion region)
+        {
+            Start = region.Start;
+            Length = region.Length;
+            Writable = region.Writable;
+            _kind = region.Kind;
+            if (!ReferenceEquals(_name, region.Name)) _name = region.Name;
+        }
+
+        public void Forget() => Length = 0;
+
+        public readonly bool Contains(ulong address, ulong size)
+        {
+            ulong offset = address - Start;
+            return offset < Length && size <= Length - offset;
+        }
+
+        public readonly MemoryRegion Region => new(Start, Length, Writable, _kind, _name);
+    }
 
     public void Dispose()
     {

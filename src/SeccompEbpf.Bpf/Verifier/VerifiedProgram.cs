@@ -12,8 +12,9 @@ namespace SeccompEbpf.Bpf.Verifier;
 /// What the proofs assume about a run, and how it is kept: maps are the program's own (the
 /// verifier is given their specs, by index, from the program); helpers behave as the prototypes
 /// the verifier used (<see cref="HelperModelCheck"/>, checked when preparing); R1 points to at
-/// least <see cref="AccessProofs.ContextBytesRead"/> readable bytes (checked on every run, a
-/// run that breaks it is refused with an error, never run). Everything else the verifier did
+/// least <see cref="AccessProofs.ContextBytesRead"/> readable bytes (the JIT checks it once per
+/// run, a run that breaks it is refused with an error, never run); stack reads see only what the
+/// program wrote, unless the loader was allowed uninitialised reads (then the frame is cleared). Everything else the verifier did
 /// not prove stays checked, and tail-call targets are always compiled fully checked.
 /// </para>
 /// </summary>
@@ -44,35 +45,28 @@ public sealed class VerifiedProgram : IBpfExecutable
             return new BpfError($"'{program.Name}' cannot run with proofs: {mismatch}");
         var verification = BpfVerifier.Verify(program.Instructions, withMaps);
         if (!verification.Accepted) return verification.Error!.ToBpfError();
-        var compiled = BpfJit.Compile(program, JitOptionsFor(verification));
+        var compiled = BpfJit.Compile(program, JitOptionsFor(verification, withMaps));
         if (!compiled.IsOk) return compiled.Error!;
         return new VerifiedProgram(compiled.Value, verification);
     }
 
-    /// <summary>The JIT options a verification result allows: its proven accesses unchecked, no budget if it proved termination.</summary>
-    public static JitOptions JitOptionsFor(VerificationResult verification) => verification.Accepted
+    /// <summary>
+    /// The JIT options a verification with <paramref name="options"/> allows: its proven accesses
+    /// unchecked; no budget if it proved termination; no frame clearing if uninitialised stack
+    /// reads were refused; and, where the program reads its context, a check once per run that r1
+    /// points at least that many bytes (a run that breaks it is refused, never run).
+    /// </summary>
+    public static JitOptions JitOptionsFor(VerificationResult verification, VerifierOptions options) => verification.Accepted
         ? new JitOptions
         {
             ProvenSafeAccesses = verification.Accesses.ProvenSafe,
             EnforceInstructionBudget = !verification.ProvedTermination,
+            StackReadsProvenInitialized = !options.AllowUninitializedStackReads,
+            AssumedContextSize = verification.Accesses.ContextBytesRead > 0 ? verification.Accesses.ContextBytesRead : null,
         }
         : JitOptions.Default;
 
-    public BpfRunResult Run(BpfRunContext context, in BpfRunArgs args)
-    {
-        if (ContextTooSmall(args) is { } why) return BpfRunResult.Failure(new BpfError(why), 0);
-        return _compiled.Run(context, args);
-    }
-
-    private string? ContextTooSmall(in BpfRunArgs args)
-    {
-        int needed = Verification.Accesses.ContextBytesRead;
-        if (needed == 0) return null;
-        var region = args.Context.Length > 0 ? args.Context : args.Memory;
-        if (args.R1 == region.Start && region.Length >= (ulong)needed) return null;
-        return $"'{Program.Name}' was verified to read {needed} context bytes at R1, but this run passes R1=0x{args.R1:x} " +
-               $"with {(args.R1 == region.Start ? $"{region.Length} bytes" : "no region starting there")}: pass the whole context";
-    }
+    public BpfRunResult Run(BpfRunContext context, in BpfRunArgs args) => _compiled.Run(context, args);
 
     private static Dictionary<int, MapSpec> MapSpecsOf(BpfProgram program)
     {

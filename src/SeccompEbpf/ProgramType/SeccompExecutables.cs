@@ -23,6 +23,6 @@ public static class SeccompExecutables
         if (engine != EngineKind.Jit) return BpfEngines.Prepare(program, engine);
         var options = SeccompProgramLoader.OptionsFor(privileges, SeccompHelperSet.ChooseFor(privileges));
         var verified = VerifiedProgram.Prepare(program, options);
-        return verified.IsOk ? verified.Value : BpfEngines.Prepare(program, engine);
+        return verified.IsOk ? verified.Value.Compiled : BpfEngines.Prepare(program, engine);
     }
 }

@@ -12,13 +12,16 @@ namespace SeccompEbpf.Bpf.Tests.Jit;
 /// error (message and instruction index), same instruction count, same stack and map memory
 /// afterwards. Each program is distinct and validated on its own; to keep compile cost down the
 /// JIT compiles them in batches, placed one after another in one method and entered at each
-/// program's first instruction (<see cref="JitOptions.AdditionalEntryPoints"/>). Fixed seed in CI;
+/// program's first instruction (<see cref="JitOptions.AdditionalEntryPoints"/>); programs that call
+/// nothing (the JIT's fast path) and the others go to separate batches. Every program is compared
+/// fully checked, and those the interpreter completes also as compiled for a verified program. Fixed seed in CI;
 /// set BPF_JIT_DIFFERENTIAL_PROGRAMS (and BPF_JIT_DIFFERENTIAL_SEED) to run more by hand.
 /// </summary>
 public class DifferentialTests(ITestOutputHelper output)
 {
     private const int DefaultPrograms = 100_000;
     private const int BatchSize = 50;
+    private const int SplitEvery = 4, VerifiedEvery = 8;
 
     [Fact]
     public void RandomProgramsBehaveIdenticallyInInterpreterAndJit()
@@ -40,14 +43,20 @@ public class DifferentialTests(ITestOutputHelper output)
                     mismatches.Add((b, mismatch));
         });
         int compared = runs.Sum(r => r.Compared), faulted = runs.Sum(r => r.Faulted);
+        int alone = runs.Sum(r => r.RanAlone), bound = runs.Sum(r => r.RanBound), verified = runs.Sum(r => r.RanVerified);
         output.WriteLine($"{compared} random programs (seed {seed}, {runs.Sum(r => r.Slots) / Math.Max(1, compared)} slots on average, {workers} threads) compared in {total.Elapsed.TotalSeconds:F1} s: " +
-            $"{faulted} ended in a fault; JIT compile {runs.Sum(r => r.JitCompile.Elapsed.TotalSeconds):F1} s, JIT runs (incl. native code generation) {runs.Sum(r => r.JitRun.Elapsed.TotalSeconds):F1} s, " +
+            $"{faulted} ended in a fault; JIT runs on the fast path (calls nothing) {alone}, bound {bound} (all checked, and {verified} of those that completed as verified); JIT compile {runs.Sum(r => r.JitCompile.Elapsed.TotalSeconds):F1} s, JIT runs (incl. native code generation) {runs.Sum(r => r.JitRun.Elapsed.TotalSeconds):F1} s, " +
             $"interpreter {runs.Sum(r => r.Interpreter.Elapsed.TotalSeconds):F1} s (thread time summed)");
         foreach (var r in runs) r.Dispose();
         Assert.True(mismatches.IsEmpty, mismatches.OrderBy(m => m.Batch).FirstOrDefault().Text);
         Assert.Equal(count, compared);
         // The generator must exercise both faults and successes, or the test checks less than it claims.
         Assert.InRange(faulted, 1, count - 1);
+        // Both JIT paths (a program that calls nothing runs alone; the others bound) must be exercised.
+        Assert.InRange(alone, count / (10 * SplitEvery), 2 * count);
+        Assert.InRange(bound, count / 10, 2 * count);
+        Assert.Equal(count + verified, alone + bound);
+        Assert.InRange(verified, count / (2 * VerifiedEvery), count / VerifiedEvery + BatchSize);
     }
 
     private sealed unsafe class DifferentialRun(int seed) : IDisposable
@@ -57,7 +66,7 @@ public class DifferentialTests(ITestOutputHelper output)
         private readonly BpfRunContext _context = new();
         private readonly byte[] _zero = new byte[8];
 
-        public int Compared, Faulted;
+        public int Compared, Faulted, RanAlone, RanBound, RanVerified;
         public long Slots;
         public readonly Stopwatch JitCompile = new(), JitRun = new(), Interpreter = new();
 
@@ -66,61 +75,114 @@ public class DifferentialTests(ITestOutputHelper output)
         {
             _generator = new RandomProgramGenerator(new Random(unchecked(seed * 1_000_003 + batch)));
             var programs = new Instruction[size][];
-            var starts = new int[size];
-            int at = 0;
+            var args = new BpfRunArgs[size];
             for (int k = 0; k < size; k++)
             {
                 programs[k] = _generator.Next();
-                starts[k] = at;
-                at += programs[k].Length;
-                Slots += programs[k].Length;
-            }
-            JitCompile.Start();
-            var compiled = BpfJit.Compile(new BpfProgram("batch", programs.SelectMany(p => p).ToArray(), [_map]),
-                new JitOptions { AdditionalEntryPoints = starts });
-            JitCompile.Stop();
-            if (!compiled.IsOk) return $"the JIT refused batch {batch}: {compiled.Error}";
-
-            for (int k = 0; k < size; k++)
-            {
-                int index = firstIndex + k;
-                var code = programs[k];
-                Interpreter.Start();
-                var interpreted = BpfInterpreter.Instance.Prepare(new BpfProgram($"random{index}", code, [_map]));
-                Interpreter.Stop();
-                if (!interpreted.IsOk) return $"program {index} (seed {seed}) is not valid: {interpreted.Error}\n{Listing(code)}";
-
-                var args = new BpfRunArgs
+                args[k] = new BpfRunArgs
                 {
                     R1 = _generator.NextArgument(), R2 = _generator.NextArgument(), R3 = _generator.NextArgument(),
                     R4 = _generator.NextArgument(), R5 = _generator.NextArgument(),
                 };
+                Slots += programs[k].Length;
+            }
+
+            var expected = new Snapshot[size];
+            for (int k = 0; k < size; k++)
+            {
+                int index = firstIndex + k;
                 Interpreter.Start();
-                var a = RunOnce(c => interpreted.Value.Run(c, args), index);
+                var interpreted = BpfInterpreter.Instance.Prepare(new BpfProgram($"random{index}", programs[k], [_map]));
                 Interpreter.Stop();
+                if (!interpreted.IsOk) return $"program {index} (seed {seed}) is not valid: {interpreted.Error}\n{Listing(programs[k])}";
+                var runArgs = args[k];
+                Interpreter.Start();
+                expected[k] = RunOnce(c => interpreted.Value.Run(c, runArgs), index, clearFrameFirst: false);
+                Interpreter.Stop();
+                if (!expected[k].Result.IsOk) Faulted++;
+            }
+
+            // Fully checked, as any program runs. A batch almost always contains a call, so it runs bound;
+            // every SplitEvery-th batch is split so that the programs that call nothing take the JIT's
+            // fast path (JitCode.RunsAlone). (Batches keep compile cost down; splitting all would double it.)
+            var all = Enumerable.Range(0, size).ToArray();
+            foreach (var group in all.GroupBy(k => batch % SplitEvery == 0 && CallsAnything(programs[k])))
+                if (CompareGroup(group.ToArray(), programs, args, expected, firstIndex, JitOptions.Default, "checked") is { } mismatch)
+                    return mismatch;
+
+            // As compiled for a verified program (no access checks, no budget, no frame clearing), for
+            // the programs whose run the interpreter completed: with the same inputs they take the same
+            // path, so every access they make is valid and they terminate, as a verifier would prove.
+            // Every VerifiedEvery-th batch, to keep the test's compile time modest.
+            var completed = batch % VerifiedEvery == 0 ? all.Where(k => expected[k].Result.IsOk).ToArray() : [];
+            foreach (var group in completed.GroupBy(k => CallsAnything(programs[k])))
+            {
+                var proven = new HashSet<int>();
+                int at = 0;
+                foreach (int k in group)
+                {
+                    foreach (int i in JitOptions.MemoryAccesses(programs[k])) proven.Add(at + i);
+                    at += programs[k].Length;
+                }
+                var options = new JitOptions { ProvenSafeAccesses = proven, EnforceInstructionBudget = false, StackReadsProvenInitialized = true };
+                if (CompareGroup(group.ToArray(), programs, args, expected, firstIndex, options, "as verified") is { } mismatch)
+                    return mismatch;
+            }
+            Compared += size;
+            return null;
+        }
+
+        /// <summary>Compiles the programs <paramref name="members"/> one after another as one method and compares each run with the interpreter's.</summary>
+        private string? CompareGroup(int[] members, Instruction[][] programs, BpfRunArgs[] args, Snapshot[] expected, int firstIndex, JitOptions options, string mode)
+        {
+            var starts = new int[members.Length];
+            int at = 0;
+            for (int m = 0; m < members.Length; m++)
+            {
+                starts[m] = at;
+                at += programs[members[m]].Length;
+            }
+            bool verified = !options.EnforceInstructionBudget;
+            JitCompile.Start();
+            var compiled = BpfJit.Compile(new BpfProgram("batch", members.SelectMany(k => programs[k]).ToArray(), [_map]),
+                options with { AdditionalEntryPoints = starts });
+            JitCompile.Stop();
+            if (!compiled.IsOk) return $"the JIT ({mode}) refused a batch: {compiled.Error}";
+
+            for (int m = 0; m < members.Length; m++)
+            {
+                int k = members[m], index = firstIndex + k, start = starts[m];
+                var runArgs = args[k];
                 JitRun.Start();
-                var b = RunOnce(c => compiled.Value.RunFrom(c, args, starts[k]), index);
+                // Without frame clearing, start from the cleared frame the interpreter started from.
+                var actual = RunOnce(c => compiled.Value.RunFrom(c, runArgs, start), index, clearFrameFirst: verified);
                 JitRun.Stop();
                 // Errors from the batch name instructions of the batch: shift them back.
-                var jitResult = b.Result.Error is { InstructionIndex: >= 0 } e
-                    ? b.Result with { Error = e with { InstructionIndex = e.InstructionIndex - starts[k] } }
-                    : b.Result;
+                var jitResult = actual.Result.Error is { InstructionIndex: >= 0 } e
+                    ? actual.Result with { Error = e with { InstructionIndex = e.InstructionIndex - start } }
+                    : actual.Result;
+                var want = expected[k].Result;
+                if (verified) want = want with { InstructionsExecuted = 0 }; // nothing is counted without a budget
 
-                if (!a.Result.IsOk) Faulted++;
-                if (a.Result != jitResult || !a.Stack.AsSpan().SequenceEqual(b.Stack) || !a.Map.AsSpan().SequenceEqual(b.Map))
-                    return $"program {index} (seed {seed}) differs:\n  interpreter: {a.Result}\n  jit:         {jitResult}\n" +
-                        $"  stack equal: {a.Stack.AsSpan().SequenceEqual(b.Stack)}, map equal: {a.Map.AsSpan().SequenceEqual(b.Map)}\n" +
-                        $"  args: {args.R1:x} {args.R2:x} {args.R3:x} {args.R4:x} {args.R5:x}\n{Listing(code)}";
-                Compared++;
+                if (want != jitResult || !expected[k].Stack.AsSpan().SequenceEqual(actual.Stack) || !expected[k].Map.AsSpan().SequenceEqual(actual.Map))
+                    return $"program {index} (seed {seed}) differs, JIT {mode}{(compiled.Value.Code.RunsAlone ? " (runs alone)" : "")}:\n  interpreter: {want}\n  jit:         {jitResult}\n" +
+                        $"  stack equal: {expected[k].Stack.AsSpan().SequenceEqual(actual.Stack)}, map equal: {expected[k].Map.AsSpan().SequenceEqual(actual.Map)}\n" +
+                        $"  args: {runArgs.R1:x} {runArgs.R2:x} {runArgs.R3:x} {runArgs.R4:x} {runArgs.R5:x}\n{Listing(programs[k])}";
+                if (verified) RanVerified++;
+                if (compiled.Value.Code.RunsAlone) RanAlone++;
+                else RanBound++;
             }
             return null;
         }
 
+        private static bool CallsAnything(Instruction[] code) => code.Any(i => i.IsCall || i.IsCallx);
+
         private sealed record Snapshot(BpfRunResult Result, byte[] Stack, byte[] Map);
 
         /// <summary>Runs with the map zeroed, a fixed random seed and clock, then copies the whole stack and the map values.</summary>
-        private Snapshot RunOnce(Func<BpfRunContext, BpfRunResult> run, int index)
+        private Snapshot RunOnce(Func<BpfRunContext, BpfRunResult> run, int index, bool clearFrameFirst)
         {
+            if (clearFrameFirst) new Span<byte>((void*)(_context.FramePointer(0) - BpfRunContext.StackFrameSize), BpfRunContext.StackFrameSize).Clear();
             for (uint key = 0; key < RandomProgramGenerator.MapEntries; key++) _map.Update(BitConverter.GetBytes(key), _zero);
             _context.RandomSeed = (ulong)index + 1;
             ulong clock = 1_000_000;

@@ -51,7 +51,7 @@ public sealed class VerifiedProgramTests
         Assert.Equal(8, verified.Program.Verification.Accesses.ContextBytesRead);
         var result = verified.Program.RunWithContext(new BpfRunContext(), new byte[4]);
         Assert.False(result.IsOk);
-        Assert.Contains("verified to read 8 context bytes", result.Error!.Message);
+        Assert.Contains("context of 8 bytes at r1", result.Error!.Message);
     }
 
     [Fact]

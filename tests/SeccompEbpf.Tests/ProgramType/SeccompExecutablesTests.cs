@@ -1,5 +1,5 @@
 using SeccompEbpf.Bpf.Engine;
-using SeccompEbpf.Bpf.Verifier;
+using SeccompEbpf.Bpf.Engine.Jit;
 using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.ProgramType;
 using SeccompEbpf.Simulation;
@@ -23,10 +23,10 @@ public sealed class SeccompExecutablesTests
             new Instruction(Opcodes.Call, 0, 0, 0, 14), LoadNr(0, 6), Exit);
         var built = SeccompExecutables.Prepare(program, LoaderPrivileges.Privileged, EngineKind.Jit);
         Assert.True(built.IsOk, built.Error?.ToString());
-        var verified = Assert.IsType<VerifiedProgram>(built.Value);
-        Assert.Equal([2], verified.Compiled.Options.ProvenSafeAccesses!);
-        Assert.False(verified.Compiled.Options.EnforceInstructionBudget);
-        Assert.Equal(4, verified.Verification.Accesses.ContextBytesRead);
+        var jit = Assert.IsType<JittedProgram>(built.Value);
+        Assert.Equal([2], jit.Options.ProvenSafeAccesses!);
+        Assert.False(jit.Options.EnforceInstructionBudget);
+        Assert.Equal(4, jit.Options.AssumedContextSize);
     }
 
     [Fact]
@@ -47,8 +47,8 @@ public sealed class SeccompExecutablesTests
     {
         // r0 = *(u64 *)(r10 - 8): accepted for CAP_PERFMON, which must then still see a cleared frame.
         var program = Program(new Instruction(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.DW), 0, 10, -8, 0), Exit);
-        var jit = SeccompExecutables.Prepare(program, LoaderPrivileges.Privileged, EngineKind.Jit).Value;
-        Assert.IsType<VerifiedProgram>(jit);
+        var jit = Assert.IsType<JittedProgram>(SeccompExecutables.Prepare(program, LoaderPrivileges.Privileged, EngineKind.Jit).Value);
+        Assert.False(jit.Options.StackReadsProvenInitialized);
         using var context = new BpfRunContext();
         // An earlier filter in the same context leaves 0x55 where this one reads.
         var writer = Program(new Instruction(Opcodes.Mem(OpClass.St, MemMode.Mem, MemSize.DW), 10, 0, -8, 0x55),

@@ -55,7 +55,7 @@ internal sealed partial class JitCompiler
     /// <summary>exit: hand r0..r5 back through the register block (a caller sees them, as in the interpreter) and return r0.</summary>
     private void EmitExit()
     {
-        Spill(0, 5);
+        if (_spillAtExit) Spill(0, 5); // nobody reads them back unless this method calls itself
         StoreExecutedToRun();
         Load(0);
         _il.Emit(OpCodes.Ret);
@@ -109,22 +109,38 @@ internal sealed partial class JitCompiler
         int site = _callSites.Count;
         _callSites.Add(helper);
 
-        _il.Emit(OpCodes.Ldarg, ArgContext);
-        _il.Emit(OpCodes.Ldloc, _executed);
-        _il.Emit(OpCodes.Callvirt, Setter(typeof(BpfRunContext), nameof(BpfRunContext.InstructionsExecuted)));
+        if (helper.Implementation == MapHelpers.Lookup.Implementation && _r1Map >= 0)
+        {
+            // The map is a constant here: call the lookup directly (JitMaps.Lookup).
+            _il.Emit(OpCodes.Ldarg, ArgContext);
+            _il.Emit(OpCodes.Ldarg, ArgCode);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitCode), nameof(JitCode.Maps)));
+            _il.Emit(OpCodes.Ldc_I4, _r1Map);
+            _il.Emit(OpCodes.Ldelem_Ref);
+            Load(2);
+            _il.Emit(OpCodes.Ldc_I8, (long)PseudoAddress.MapHandle(_r1Map));
+            _il.Emit(OpCodes.Call, Method(typeof(JitMaps), nameof(JitMaps.Lookup)));
+            Store(0);
+        }
+        else
+        {
+            _il.Emit(OpCodes.Ldarg, ArgContext);
+            EmitExecutedAt(0);
+            _il.Emit(OpCodes.Callvirt, Setter(typeof(BpfRunContext), nameof(BpfRunContext.InstructionsExecuted)));
 
-        _il.Emit(OpCodes.Ldarg, ArgCode);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(JitCode), nameof(JitCode.Helpers)));
-        _il.Emit(OpCodes.Ldc_I4, site);
-        _il.Emit(OpCodes.Ldelem_Ref);
-        _il.Emit(OpCodes.Ldarg, ArgContext);
-        for (int i = 1; i <= 5; i++) Load(i);
-        _il.Emit(OpCodes.Callvirt, Method(typeof(BpfHelper), nameof(BpfHelper.Invoke)));
-        Store(0);
+            _il.Emit(OpCodes.Ldarg, ArgCode);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitCode), nameof(JitCode.Helpers)));
+            _il.Emit(OpCodes.Ldc_I4, site);
+            _il.Emit(OpCodes.Ldelem_Ref);
+            _il.Emit(OpCodes.Ldarg, ArgContext);
+            for (int i = 1; i <= 5; i++) Load(i);
+            _il.Emit(OpCodes.Callvirt, Method(typeof(BpfHelper), nameof(BpfHelper.Invoke)));
+            Store(0);
 
-        _il.Emit(OpCodes.Ldarg, ArgContext);
-        _il.Emit(OpCodes.Callvirt, Getter(typeof(BpfRunContext), nameof(BpfRunContext.InstructionsExecuted)));
-        _il.Emit(OpCodes.Stloc, _executed);
+            _il.Emit(OpCodes.Ldarg, ArgContext);
+            _il.Emit(OpCodes.Callvirt, Getter(typeof(BpfRunContext), nameof(BpfRunContext.InstructionsExecuted)));
+            EmitSetExecuted();
+        }
 
         var pending = Stub(() =>
         {

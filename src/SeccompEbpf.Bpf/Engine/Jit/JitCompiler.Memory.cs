@@ -147,23 +147,31 @@ internal sealed partial class JitCompiler
         _il.MarkLabel(general);
 
         long remaining = RemainingInBlock;
+        // A program that calls nothing runs without binding the run context (JitCode.RunsAlone):
+        // the remaining regions come from the run state and the program, the fault is described later.
         var fault = Stub(() =>
         {
-            _il.Emit(OpCodes.Ldarg, ArgContext);
+            if (!_runsAlone) _il.Emit(OpCodes.Ldarg, ArgContext);
             _il.Emit(OpCodes.Ldarg, ArgRun);
             _il.Emit(OpCodes.Ldc_I4, pc);
             _il.Emit(OpCodes.Ldloc, _address);
             _il.Emit(OpCodes.Ldc_I4, size);
             _il.Emit(write ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0);
             EmitExecutedAt(remaining);
-            _il.Emit(OpCodes.Call, Method(typeof(JitRuntime), nameof(JitRuntime.AccessFault)));
+            _il.Emit(OpCodes.Call, Method(typeof(JitRuntime), _runsAlone ? nameof(JitRuntime.AccessFaultAlone) : nameof(JitRuntime.AccessFault)));
             _il.Emit(OpCodes.Br, _returnZero);
         });
-        _il.Emit(OpCodes.Ldarg, ArgContext);
+        if (_runsAlone)
+        {
+            _il.Emit(OpCodes.Ldarg, ArgCode);
+            _il.Emit(OpCodes.Ldarg, ArgContext);
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+        }
+        else _il.Emit(OpCodes.Ldarg, ArgContext);
         _il.Emit(OpCodes.Ldloc, _address);
         _il.Emit(OpCodes.Ldc_I8, (long)size);
         _il.Emit(write ? OpCodes.Ldc_I4_1 : OpCodes.Ldc_I4_0);
-        _il.Emit(OpCodes.Call, Method(typeof(JitRuntime), nameof(JitRuntime.CanAccess)));
+        _il.Emit(OpCodes.Call, Method(typeof(JitRuntime), _runsAlone ? nameof(JitRuntime.CanAccessAlone) : nameof(JitRuntime.CanAccess)));
         _il.Emit(OpCodes.Brfalse, fault);
         _il.MarkLabel(ok);
     }

@@ -26,7 +26,9 @@ internal sealed partial class JitCompiler
     private readonly DynamicMethod _method;
     private readonly ILGenerator _il;
     private readonly LocalBuilder[] _r = new LocalBuilder[11];
-    private readonly LocalBuilder _executed, _budget, _stackLow, _address;
+    // The count is kept as what is left of the budget (budget - executed): each block then costs one
+    // subtraction and a sign test, which matters in tight loops.
+    private readonly LocalBuilder _remaining, _budget, _stackLow, _address;
     // Declared on first use: the context region, checked inline after the stack.
     private LocalBuilder? _contextStart, _contextLength, _contextOffset;
     private readonly Label[] _labels;
@@ -36,6 +38,14 @@ internal sealed partial class JitCompiler
 
     // Position of the instruction being compiled inside its block, for exact counts at faults.
     private int _blockStart, _blockLength, _ordinalInBlock;
+    // No call of any kind: the run context is never bound (see JitCode.RunsAlone).
+    private readonly bool _runsAlone;
+    // A local call or callx: a caller in this method reads r1..r5 back after a callee's exit.
+    private readonly bool _spillAtExit;
+    // The map index r1 holds as a constant (lddw of a map handle earlier in this block), or -1.
+    private int _r1Map = -1;
+    // Registers some instruction names (bit n = rn); the prologue loads or computes only those.
+    private readonly int _namedRegisters;
 
     private JitCompiler(BpfProgram program, JitOptions options)
     {
@@ -43,6 +53,9 @@ internal sealed partial class JitCompiler
         _code = program.Instructions;
         _layout = BlockLayout.Of(_code, options.AdditionalEntryPoints?.Where(e => (uint)e < (uint)_code.Length));
         _options = options;
+        _runsAlone = !Enumerable.Range(0, _code.Length).Any(i => !_layout.IsSecondSlot[i] && (_code[i].IsCall || _code[i].IsCallx));
+        _spillAtExit = Enumerable.Range(0, _code.Length).Any(i => !_layout.IsSecondSlot[i] && (_code[i].IsLocalCall || _code[i].IsCallx));
+        _namedRegisters = NamedRegisters(_code, _layout);
         _method = new DynamicMethod($"bpf_{program.Name}", typeof(ulong),
             [typeof(JitCode), typeof(BpfRunContext), typeof(ulong*), typeof(JitRunState*), typeof(int), typeof(int)],
             typeof(JitCode).Module, skipVisibility: true)
@@ -52,7 +65,7 @@ internal sealed partial class JitCompiler
         };
         _il = _method.GetILGenerator(256 + _code.Length * 48);
         for (int i = 0; i < _r.Length; i++) _r[i] = _il.DeclareLocal(typeof(ulong));
-        _executed = _il.DeclareLocal(typeof(long));
+        _remaining = _il.DeclareLocal(typeof(long));
         _budget = _il.DeclareLocal(typeof(long));
         _stackLow = _il.DeclareLocal(typeof(ulong));
         _address = _il.DeclareLocal(typeof(ulong));
@@ -68,23 +81,30 @@ internal sealed partial class JitCompiler
         compiler.EmitPrologue();
         compiler.EmitBody();
         compiler.EmitStubs();
-        var code = new JitCode(program, compiler._layout, compiler._callSites.ToArray());
+        var code = new JitCode(program, compiler._layout, compiler._callSites.ToArray(), compiler._runsAlone,
+            MainFrameWriteExtent(program.Instructions, compiler._layout));
         code.Body = (JitBody)compiler._method.CreateDelegate(typeof(JitBody), code);
         return code;
     }
 
     private void EmitPrologue()
     {
-        _il.Emit(OpCodes.Ldarg, ArgRun);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
-        _il.Emit(OpCodes.Stloc, _executed);
-        _il.Emit(OpCodes.Ldarg, ArgRun);
-        _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Budget)));
-        _il.Emit(OpCodes.Stloc, _budget);
-        _il.Emit(OpCodes.Ldarg, ArgContext);
-        _il.Emit(OpCodes.Callvirt, Getter(typeof(BpfRunContext), nameof(BpfRunContext.StackBase)));
-        _il.Emit(OpCodes.Stloc, _stackLow);
-        if (_code.Any(i => i.Class is OpClass.Ldx or OpClass.St or OpClass.Stx))
+        // Without a budget the count stays 0 (runs report 0 instructions), so nothing is loaded.
+        if (_options.EnforceInstructionBudget)
+        {
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Budget)));
+            _il.Emit(OpCodes.Stloc, _budget);
+            LoadExecutedFromRun();
+        }
+        bool accessesMemory = _code.Any(i => i.Class is OpClass.Ldx or OpClass.St or OpClass.Stx);
+        if (accessesMemory || (_namedRegisters & (1 << 10)) != 0)
+        {
+            _il.Emit(OpCodes.Ldarg, ArgRun);
+            _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.StackBase)));
+            _il.Emit(OpCodes.Stloc, _stackLow);
+        }
+        if (accessesMemory)
         {
             _contextStart = _il.DeclareLocal(typeof(ulong));
             _contextLength = _il.DeclareLocal(typeof(ulong));
@@ -96,17 +116,23 @@ internal sealed partial class JitCompiler
             _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.ContextLength)));
             _il.Emit(OpCodes.Stloc, _contextLength);
         }
-        for (int i = 0; i <= 9; i++)
+        // Every function starts with only r1..r5 and r10 defined (ProgramChecks refuses reading r0 or
+        // r6..r9 before writing them), so only the arguments the program names come from the register block.
+        for (int i = 1; i <= 5; i++)
+            if ((_namedRegisters & (1 << i)) != 0) Reload(i, i);
+        if ((_namedRegisters & (1 << 10)) != 0)
         {
-            _il.Emit(OpCodes.Ldarg, ArgRegisters);
-            if (i > 0) { _il.Emit(OpCodes.Ldc_I4, i * 8); _il.Emit(OpCodes.Add); }
-            _il.Emit(OpCodes.Ldind_I8);
-            _il.Emit(OpCodes.Stloc, _r[i]);
+            // r10 = top of the frame at this depth: frames grow down from the top of the stack block.
+            _il.Emit(OpCodes.Ldloc, _stackLow);
+            _il.Emit(OpCodes.Ldc_I4, BpfRunContext.MaxCallDepth);
+            _il.Emit(OpCodes.Ldarg, ArgDepth);
+            _il.Emit(OpCodes.Sub);
+            _il.Emit(OpCodes.Ldc_I4, BpfRunContext.StackFrameSize);
+            _il.Emit(OpCodes.Mul);
+            _il.Emit(OpCodes.Conv_I8);
+            _il.Emit(OpCodes.Add);
+            _il.Emit(OpCodes.Stloc, _r[10]);
         }
-        _il.Emit(OpCodes.Ldarg, ArgContext);
-        _il.Emit(OpCodes.Ldarg, ArgDepth);
-        _il.Emit(OpCodes.Callvirt, Method(typeof(BpfRunContext), nameof(BpfRunContext.FramePointer)));
-        _il.Emit(OpCodes.Stloc, _r[10]);
 
         if (_layout.Entries.Length > 1)
         {
@@ -129,6 +155,7 @@ internal sealed partial class JitCompiler
             _il.MarkLabel(_labels[pc]); // jumps land here, before the block's count
             if (_layout.IsLeader[pc]) BeginBlock(pc);
             EmitInstruction(pc, _code[pc]);
+            TrackR1(_code[pc]);
             _ordinalInBlock++;
         }
         _il.MarkLabel(_labels[_code.Length]); // unreachable: validated programs end with exit or ja
@@ -141,6 +168,7 @@ internal sealed partial class JitCompiler
         _blockStart = start;
         _blockLength = _layout.CountFrom(start);
         _ordinalInBlock = 0;
+        _r1Map = -1; // another path may reach this block
         if (!_options.EnforceInstructionBudget) return;
         int length = _blockLength;
         var exhausted = Stub(() =>
@@ -148,19 +176,60 @@ internal sealed partial class JitCompiler
             _il.Emit(OpCodes.Ldarg, ArgCode);
             _il.Emit(OpCodes.Ldarg, ArgRun);
             _il.Emit(OpCodes.Ldc_I4, start);
-            _il.Emit(OpCodes.Ldloc, _executed);
-            _il.Emit(OpCodes.Ldc_I8, (long)length);
-            _il.Emit(OpCodes.Sub);
+            EmitExecutedAt(length); // the count before this block
             _il.Emit(OpCodes.Call, Method(typeof(JitRuntime), nameof(JitRuntime.BudgetExhausted)));
             _il.Emit(OpCodes.Br, _returnZero);
         });
-        _il.Emit(OpCodes.Ldloc, _executed);
+        // executed + length > budget  <=>  (budget - executed) - length < 0
+        _il.Emit(OpCodes.Ldloc, _remaining);
         _il.Emit(OpCodes.Ldc_I8, (long)_blockLength);
-        _il.Emit(OpCodes.Add);
-        _il.Emit(OpCodes.Dup);
-        _il.Emit(OpCodes.Stloc, _executed);
-        _il.Emit(OpCodes.Ldloc, _budget);
-        _il.Emit(OpCodes.Bgt, exhausted);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stloc, _remaining);
+        _il.Emit(OpCodes.Ldloc, _remaining);
+        _il.Emit(OpCodes.Ldc_I8, 0L);
+        _il.Emit(OpCodes.Blt, exhausted);
+    }
+
+    /// <summary>Bytes below r10 that stores and atomics may write (calls are not considered: they make a run bound).</summary>
+    private static int MainFrameWriteExtent(Instruction[] code, BlockLayout layout)
+    {
+        int extent = 0;
+        for (int i = 0; i < code.Length; i++)
+        {
+            if (layout.IsSecondSlot[i] || code[i].Class is not (OpClass.St or OpClass.Stx)) continue;
+            // Through another register the store may hit any byte of the frame.
+            if (code[i].Dst != 10) return BpfRunContext.StackFrameSize;
+            extent = Math.Max(extent, -code[i].Offset);
+        }
+        return Math.Min(extent, BpfRunContext.StackFrameSize);
+    }
+
+    /// <summary>Follows r1 inside a block: set by lddw of a map handle, forgotten at anything that may write it.</summary>
+    private void TrackR1(Instruction insn)
+    {
+        if (insn.IsLoadImm64 && insn.Dst == 1 && insn.Src is LoadImmSource.MapIdx or LoadImmSource.MapFd) _r1Map = insn.Imm;
+        else if (MayWriteR1(insn)) _r1Map = -1;
+    }
+
+    private static bool MayWriteR1(Instruction insn) => insn.Class switch
+    {
+        OpClass.Alu or OpClass.Alu64 or OpClass.Ldx or OpClass.Ld => insn.Dst == 1,
+        OpClass.Stx => insn.MemMode == MemMode.Atomic && insn.Src == 1,
+        OpClass.St => false,
+        _ => insn.IsCall || insn.IsCallx,
+    };
+
+    /// <summary>Registers named by any instruction; a call or callx names r1..r5 (they are spilled around it).</summary>
+    private static int NamedRegisters(Instruction[] code, BlockLayout layout)
+    {
+        int named = 0;
+        for (int i = 0; i < code.Length; i++)
+        {
+            if (layout.IsSecondSlot[i]) continue;
+            named |= 1 << (code[i].Dst & 15) | 1 << (code[i].Src & 15);
+            if (code[i].IsCall || code[i].IsCallx) named |= 0b111111;
+        }
+        return named & 0x7ff;
     }
 
     /// <summary>Instructions of the current block after the one being compiled (not yet executed at a fault).</summary>
@@ -203,12 +272,35 @@ internal sealed partial class JitCompiler
     /// <summary>Pushes the count the interpreter would have at this instruction: the block was counted whole on entry.</summary>
     private void EmitExecutedAt(long remainingInBlock)
     {
-        _il.Emit(OpCodes.Ldloc, _executed);
+        if (!_options.EnforceInstructionBudget)
+        {
+            _il.Emit(OpCodes.Ldc_I8, 0L); // nothing is counted without a budget
+            return;
+        }
+        // budget - remaining - remainingInBlock
+        _il.Emit(OpCodes.Ldloc, _budget);
+        _il.Emit(OpCodes.Ldloc, _remaining);
+        _il.Emit(OpCodes.Sub);
         if (remainingInBlock != 0)
         {
             _il.Emit(OpCodes.Ldc_I8, remainingInBlock);
             _il.Emit(OpCodes.Sub);
         }
+    }
+
+    /// <summary>Pops an instruction count and makes it the current one.</summary>
+    private void EmitSetExecuted()
+    {
+        if (!_options.EnforceInstructionBudget)
+        {
+            _il.Emit(OpCodes.Pop);
+            return;
+        }
+        _il.Emit(OpCodes.Stloc, _remaining); // temporarily the count
+        _il.Emit(OpCodes.Ldloc, _budget);
+        _il.Emit(OpCodes.Ldloc, _remaining);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Stloc, _remaining);
     }
 
     private void EmitInstruction(int pc, Instruction insn)
@@ -258,16 +350,18 @@ internal sealed partial class JitCompiler
 
     private void StoreExecutedToRun()
     {
+        if (!_options.EnforceInstructionBudget) return; // the count stays 0
         _il.Emit(OpCodes.Ldarg, ArgRun);
-        _il.Emit(OpCodes.Ldloc, _executed);
+        EmitExecutedAt(0);
         _il.Emit(OpCodes.Stfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
     }
 
     private void LoadExecutedFromRun()
     {
+        if (!_options.EnforceInstructionBudget) return;
         _il.Emit(OpCodes.Ldarg, ArgRun);
         _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.Executed)));
-        _il.Emit(OpCodes.Stloc, _executed);
+        EmitSetExecuted();
     }
 
     /// <summary>After a call that may have failed the run: return at once if it did.</summary>

@@ -32,5 +32,50 @@ public sealed record JitOptions
     /// </summary>
     public bool EnforceInstructionBudget { get; init; } = true;
 
+    /// <summary>
+    /// A verifier proved that the program never reads stack bytes it has not written in the same
+    /// run, so the frame need not be cleared before a run (<see cref="BpfRunContext.ClearStack"/>
+    /// is then ignored for the main frame): no data of an earlier run can reach the program.
+    /// </summary>
+    public bool StackReadsProvenInitialized { get; init; }
+
+    /// <summary>
+    /// The context size a verifier assumed when it proved the context accesses safe. When set, every
+    /// run checks once, up front, that r1 points at the start of a context region at least this long
+    /// (and writable if <see cref="AssumedContextWritable"/>), and refuses to run otherwise: the
+    /// proven accesses then need no check of their own.
+    /// </summary>
+    public int? AssumedContextSize { get; init; }
+
+    /// <summary>The verifier let the program write its context (see <see cref="AssumedContextSize"/>).</summary>
+    public bool AssumedContextWritable { get; init; }
+
+    /// <summary>
+    /// Every check dropped: every load, store and atomic treated as proven, no instruction budget,
+    /// no frame clearing, the context size checked once per run. For tests of the JIT's unchecked
+    /// code paths only; programs the verifier accepted get options from its proofs
+    /// (<c>Verifier.VerifiedProgram.JitOptionsFor</c>), which drop only what was proven.
+    /// </summary>
+    public static JitOptions WithoutChecks(BpfProgram program, int contextSize, bool contextWritable = false) => new()
+    {
+        ProvenSafeAccesses = MemoryAccesses(program.Instructions),
+        EnforceInstructionBudget = false,
+        StackReadsProvenInitialized = true,
+        AssumedContextSize = contextSize,
+        AssumedContextWritable = contextWritable,
+    };
+
+    /// <summary>Indices of every load, store and atomic (not the second slot of an lddw).</summary>
+    public static HashSet<int> MemoryAccesses(Isa.Instruction[] code)
+    {
+        var accesses = new HashSet<int>();
+        for (int i = 0; i < code.Length; i++)
+        {
+            if (code[i].IsLoadImm64) { i++; continue; }
+            if (code[i].Class is Isa.OpClass.Ldx or Isa.OpClass.St or Isa.OpClass.Stx) accesses.Add(i);
+        }
+        return accesses;
+    }
+
     public bool IsProvenSafe(int instructionIndex) => ProvenSafeAccesses?.Contains(instructionIndex) == true;
 }

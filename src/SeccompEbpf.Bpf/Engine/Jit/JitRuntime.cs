@@ -13,6 +13,32 @@ public static unsafe class JitRuntime
     [MethodImpl(MethodImplOptions.NoInlining)]
     public static bool CanAccess(BpfRunContext context, ulong address, ulong size, bool write) => context.CanAccess(address, size, write);
 
+    /// <summary>
+    /// The same check for a program that runs alone (<see cref="JitCode.RunsAlone"/>): the run
+    /// context is not bound, so the regions come from the run state and the program, in the order
+    /// <see cref="BpfRunContext.CanAccess"/> tries them (stack, context, memory, map values, scratch).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static bool CanAccessAlone(JitCode code, BpfRunContext context, JitRunState* run, ulong address, ulong size, bool write)
+    {
+        if (new MemoryRegion(run->StackBase, BpfRunContext.StackFrameSize * BpfRunContext.MaxCallDepth, true, MemoryRegionKind.Stack).Contains(address, size))
+            return true;
+        if (new MemoryRegion(run->ContextStart, run->ContextLength, false, MemoryRegionKind.Context).Contains(address, size))
+            return !write || run->ContextWritable != 0;
+        if (new MemoryRegion(run->MemoryStart, run->MemoryLength, false, MemoryRegionKind.CallerMemory).Contains(address, size))
+            return !write || run->MemoryWritable != 0;
+        foreach (ref readonly var region in code.Program.MapRegions.AsSpan())
+            if (region.Contains(address, size)) return !write || region.Writable;
+        return !write && new MemoryRegion(context.ScratchAddress, BpfRunContext.ScratchSize, false, MemoryRegionKind.HelperMemory).Contains(address, size);
+    }
+
+    /// <summary>A refused access in a program that runs alone: recorded now, described by <see cref="JittedProgram"/> with the run's regions.</summary>
+    public static void AccessFaultAlone(JitRunState* run, int pc, ulong address, int size, bool write, long executed)
+    {
+        run->Executed = executed;
+        run->FailAccess(pc, address, size, write);
+    }
+
     public static void AccessFault(BpfRunContext context, JitRunState* run, int pc, ulong address, int size, bool write, long executed)
     {
         run->Executed = executed;
