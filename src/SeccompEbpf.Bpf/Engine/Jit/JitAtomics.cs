@@ -28,7 +28,16 @@ public static unsafe class JitAtomics
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Or32(ulong a, ulong v) => (uint)Interlocked.Or(ref *(int*)a, (int)v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong And32(ulong a, ulong v) => (uint)Interlocked.And(ref *(int*)a, (int)v);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong Xchg32(ulong a, ulong v) => (uint)Interlocked.Exchange(ref *(int*)a, (int)v);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static ulong CmpXchg32(ulong a, ulong v, ulong expected) => (uint)Interlocked.CompareExchange(ref *(int*)a, (int)v, (int)expected);
+    public static ulong CmpXchg32(ulong a, ulong v, ulong expected) => CompareExchange32((int*)a, (int)v, (int)expected);
+
+    /// <summary>
+    /// Kept out of line on purpose. Inlined, .NET's JIT passed the 64-bit r0 as the comparand and
+    /// took EAX as an already zero-extended result; but cmpxchg leaves EAX unwritten when it
+    /// succeeds, so r0 kept its upper 32 bits (differential test, seed 20261128, program 35621).
+    /// A call's 32-bit return is always zero-extended by the caller.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static uint CompareExchange32(int* cell, int v, int expected) => (uint)Interlocked.CompareExchange(ref *cell, v, expected);
 
     public static ulong Xor32(ulong a, ulong v)
     {

@@ -120,19 +120,6 @@ internal sealed partial class JitCompiler
         // r6..r9 before writing them), so only the arguments the program names come from the register block.
         for (int i = 1; i <= 5; i++)
             if ((_namedRegisters & (1 << i)) != 0) Reload(i, i);
-        if ((_namedRegisters & (1 << 10)) != 0)
-        {
-            // r10 = top of the frame at this depth: frames grow down from the top of the stack block.
-            _il.Emit(OpCodes.Ldloc, _stackLow);
-            _il.Emit(OpCodes.Ldc_I4, BpfRunContext.MaxCallDepth);
-            _il.Emit(OpCodes.Ldarg, ArgDepth);
-            _il.Emit(OpCodes.Sub);
-            _il.Emit(OpCodes.Ldc_I4, BpfRunContext.StackFrameSize);
-            _il.Emit(OpCodes.Mul);
-            _il.Emit(OpCodes.Conv_I8);
-            _il.Emit(OpCodes.Add);
-            _il.Emit(OpCodes.Stloc, _r[10]);
-        }
 
         if (_layout.Entries.Length > 1)
         {
@@ -322,7 +309,31 @@ internal sealed partial class JitCompiler
 
     // ---- register block and small IL helpers ----
 
-    private void Load(int register) => _il.Emit(OpCodes.Ldloc, _r[register & 15]);
+    private void Load(int register)
+    {
+        if ((register & 15) != 10)
+        {
+            _il.Emit(OpCodes.Ldloc, _r[register & 15]);
+            return;
+        }
+        // r10 is recomputed at each use instead of living in a local: with r10 also used as a
+        // narrow value (w10 in ALU32, a 16-bit store of r10), .NET's JIT was seen to narrow that
+        // local in large methods, truncating frame addresses (differential test, seed 20261128).
+        EmitFrameTop();
+    }
+
+    /// <summary>r10 = top of the frame at this depth: frames grow down from the top of the stack block.</summary>
+    private void EmitFrameTop()
+    {
+        _il.Emit(OpCodes.Ldloc, _stackLow);
+        _il.Emit(OpCodes.Ldc_I4, BpfRunContext.MaxCallDepth);
+        _il.Emit(OpCodes.Ldarg, ArgDepth);
+        _il.Emit(OpCodes.Sub);
+        _il.Emit(OpCodes.Ldc_I4, BpfRunContext.StackFrameSize);
+        _il.Emit(OpCodes.Mul);
+        _il.Emit(OpCodes.Conv_I8);
+        _il.Emit(OpCodes.Add);
+    }
     private void Store(int register) => _il.Emit(OpCodes.Stloc, _r[register & 15]);
 
     /// <summary>Writes r<paramref name="from"/>..r<paramref name="to"/> to the register block.</summary>
