@@ -140,15 +140,10 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         run->MemoryWritable = args.Memory.Writable ? 1 : 0;
     }
 
-    /// <summary>
-    /// The verifier's proof holds only for r1 = the start of a context at least as large as it
-    /// assumed. Caller memory at r1 serves as well (the verifier's r1 is the same pointer either way).
-    /// </summary>
+    /// <summary>The verifier's proof holds only for r1 = the start of a context at least as large as it assumed.</summary>
     private bool ContextMatchesProof(in BpfRunArgs args) =>
-        (args.R1 == args.Context.Start && args.Context.Start != 0 && args.Context.Length >= _assumedContextSize
-         && (args.Context.Writable || !_assumedContextWritable))
-        || (args.Context.Length == 0 && args.R1 == args.Memory.Start && args.Memory.Start != 0
-            && args.Memory.Length >= _assumedContextSize && args.Memory.Writable);
+        args.R1 == args.Context.Start && args.Context.Start != 0 && args.Context.Length >= _assumedContextSize
+        && (args.Context.Writable || !_assumedContextWritable);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private BpfRunResult ContextMismatch(in BpfRunArgs args) => BpfRunResult.Failure(new BpfError(
