@@ -5,7 +5,6 @@ using SeccompEbpf.Bpf;
 using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Engine.Jit;
 using SeccompEbpf.Bpf.Verifier;
-using SeccompEbpf.ProgramType;
 
 namespace SeccompEbpf.Bench;
 
@@ -20,9 +19,11 @@ internal static unsafe class JitBenchmark
     private sealed record Row(string Name, double Interpreter, double Jit, double JitVerified, double? KernelNs, double? KernelWall,
         TimeSpan IlCompile, TimeSpan FirstRun, TimeSpan? KernelLoad, string Agreement, double JitEntry, double VerifiedEntry);
 
-    /// <summary>The seccomp program type's rules for a privileged loader (the kernel's JIT column runs as root too).</summary>
-    private static readonly VerifierOptions VerifierOptionsForBench = SeccompProgramLoader.OptionsFor(
-        LoaderPrivileges.Privileged, SeccompHelperSet.ChooseFor(LoaderPrivileges.Privileged));
+    /// <summary>Our verifier for a privileged loader (the kernel column runs as root), with the engine's base helpers.</summary>
+    private static readonly VerifierOptions VerifierOptionsForBench = new VerifierOptions(BenchContextRules.Instance)
+    {
+        Helpers = Bpf.Helpers.HelperTable.Base.All.ToDictionary(h => h.Id, h => h.Prototype),
+    }.AsPrivileged();
 
     public static int Run(string[] args, TextWriter output)
     {
@@ -118,7 +119,7 @@ internal static unsafe class JitBenchmark
         string F(double? v) => v is { } x ? x.ToString(x < 100 ? "F1" : "F0", inv) : "-";
         string R(double? a, double? b) => a is { } x && b is { } y && y > 0 ? (x / y).ToString("F2", inv) + "x" : "-";
         o.WriteLine("ns per run, best of rounds; ours: thread CPU time; kernel: its test_run duration (preemption excluded too); kern-wall: wall clock of the syscall / repeat");
-        o.WriteLine("jit: fully checked, instruction budget enforced (any program); jit-ver: compiled with our verifier's proofs for a privileged seccomp loader (VerifiedProgram: proven accesses unchecked, no budget, context size checked once)");
+        o.WriteLine("jit: fully checked, instruction budget enforced (any program); jit-ver: compiled with our verifier's proofs for a privileged loader (VerifiedProgram: proven accesses unchecked, no budget, context size checked once)");
         o.WriteLine("ours are called through Run with prepared BpfRunArgs (one call site per engine); rounds of all engines interleave; the kernel runs only verified programs, so jit-ver/kernel is the like-for-like ratio");
         o.WriteLine($"{"program",-14}{"interp",10}{"jit",10}{"jit-ver",10}{"kernel",10}{"kern-wall",10}{"interp/jit",12}{"jit/kernel",12}{"ver/kernel",12}{"jit/kwall",11}  result");
         foreach (var r in rows)
