@@ -54,6 +54,14 @@ public sealed class BpfObject
 
     public ObjectProgram? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
 
+    /// <summary>The programs in section <paramref name="sectionOrName"/> or named so (users may give either).</summary>
+    public IReadOnlyList<ObjectProgram> ProgramsMatching(string sectionOrName) =>
+        Programs.Where(p => p.SectionName == sectionOrName || p.Name == sectionOrName).ToList();
+
+    /// <summary>"name (section s), ..." or "none": what the object has, for messages.</summary>
+    public string ProgramList() =>
+        Programs.Count == 0 ? "none" : string.Join(", ", Programs.Select(p => $"{p.Name} (section {p.SectionName})"));
+
     public int FindMapIndex(string name)
     {
         for (int i = 0; i < Maps.Count; i++)

@@ -70,16 +70,15 @@ internal sealed record ExecProgramSource(BpfProgram Program, byte[]? Memory, ulo
         var loaded = BpfObjectLoader.Load(bytes, path);
         if (!loaded.IsOk) return loaded.Error!;
         var obj = loaded.Value;
-        string available = string.Join(", ", obj.Programs.Select(p => $"{p.Name} (section {p.SectionName})"));
         var chosen = section is null
-            ? obj.Programs.ToList()
-            : obj.Programs.Where(p => p.SectionName == section || p.Name == section).ToList();
+            ? obj.Programs
+            : obj.ProgramsMatching(section);
         if (chosen.Count != 1)
         {
             string why = chosen.Count == 0 && section is not null ? $"no program or section named '{section}'"
                 : chosen.Count == 0 ? "the object has no programs"
                 : "the object has several programs; pick one with --section NAME";
-            return new BpfError($"{why} (programs: {(available.Length > 0 ? available : "none")})", Location: path);
+            return new BpfError($"{why} (programs: {obj.ProgramList()})", Location: path);
         }
         var instance = BpfObjectInstance.Create(obj);
         if (!instance.IsOk) return instance.Error!;

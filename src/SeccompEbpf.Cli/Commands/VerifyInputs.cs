@@ -42,13 +42,13 @@ public static class VerifyInputs
         var maps = obj.Maps.Select((m, i) => (m, i)).ToDictionary(x => x.i, x => x.m);
         var chosen = section is null
             ? obj.Programs.Where(p => p.Kind == ProgramSectionKind.Seccomp).ToList()
-            : obj.Programs.Where(p => p.SectionName == section || p.Name == section).ToList();
+            : obj.ProgramsMatching(section);
         if (chosen.Count == 0)
         {
-            var available = string.Join(", ", obj.Programs.Select(p => $"{p.Name} (section {p.SectionName})"));
+            var available = obj.ProgramList();
             error = section is null
-                ? $"{path}: no program in a \"seccomp\" section; pick one with --section (programs: {(available.Length > 0 ? available : "none")})"
-                : $"{path}: no program or section named '{section}' (programs: {(available.Length > 0 ? available : "none")})";
+                ? $"{path}: no program in a \"seccomp\" section; pick one with --section (programs: {available})"
+                : $"{path}: no program or section named '{section}' (programs: {available})";
             return null;
         }
         return chosen.Select(p => new VerifyInput($"{p.Name} (section {p.SectionName})", p.Instructions, maps, p)).ToList();

@@ -98,7 +98,7 @@ public static class FilterSources
     {
         if (section is not null)
         {
-            var named = obj.Programs.FirstOrDefault(p => p.SectionName == section || p.Name == section);
+            var named = obj.ProgramsMatching(section).FirstOrDefault();
             return named is not null ? named
                 : new BpfError($"no program in section '{section}' (sections: {string.Join(", ", obj.Programs.Select(p => p.SectionName))})", Location: obj.FileName);
         }

@@ -59,7 +59,7 @@ public static class PolicyStackLoader
         if (colon > 0 && !File.Exists(spec)) { path = spec[..colon]; section = spec[(colon + 1)..]; }
         var obj = BpfObjectLoader.LoadFile(path);
         if (!obj.IsOk) return obj.Error!;
-        var candidates = obj.Value.Programs.Where(p => section == "" || p.SectionName == section || p.Name == section).ToList();
+        var candidates = section == "" ? obj.Value.Programs : obj.Value.ProgramsMatching(section);
         if (candidates.Count == 0)
             return new BpfError(section == "" ? "the object has no program" : $"no program in section or named '{section}' (have: {string.Join(", ", obj.Value.Programs.Select(p => p.SectionName))})", Location: path);
         if (candidates.Count > 1)
