@@ -166,13 +166,23 @@ public class DifferentialTests(ITestOutputHelper output)
 
                 if (want != jitResult || !expected[k].Stack.AsSpan().SequenceEqual(actual.Stack) || !expected[k].Map.AsSpan().SequenceEqual(actual.Map))
                     return $"program {index} (seed {seed}) differs, JIT {mode}{(compiled.Value.Code.RunsAlone ? " (runs alone)" : "")}:\n  interpreter: {want}\n  jit:         {jitResult}\n" +
-                        $"  stack equal: {expected[k].Stack.AsSpan().SequenceEqual(actual.Stack)}, map equal: {expected[k].Map.AsSpan().SequenceEqual(actual.Map)}\n" +
+                        $"  stack equal: {expected[k].Stack.AsSpan().SequenceEqual(actual.Stack)}{FirstStackDifference(expected[k].Stack, actual.Stack)}, map equal: {expected[k].Map.AsSpan().SequenceEqual(actual.Map)}\n" +
                         $"  args: {runArgs.R1:x} {runArgs.R2:x} {runArgs.R3:x} {runArgs.R4:x} {runArgs.R5:x}\n{Listing(programs[k])}";
                 if (verified) RanVerified++;
                 if (compiled.Value.Code.RunsAlone) RanAlone++;
                 else RanBound++;
             }
             return null;
+        }
+
+        /// <summary>Where two stack snapshots first differ, as frame depth and offset below that frame's top.</summary>
+        private static string FirstStackDifference(byte[] expected, byte[] actual)
+        {
+            int at = expected.AsSpan().CommonPrefixLength(actual);
+            if (at >= expected.Length) return "";
+            int depth = BpfRunContext.MaxCallDepth - 1 - at / BpfRunContext.StackFrameSize;
+            int belowTop = BpfRunContext.StackFrameSize - at % BpfRunContext.StackFrameSize;
+            return $" (first at frame {depth}, r10-{belowTop}: interpreter 0x{expected[at]:x2}, jit 0x{actual[at]:x2})";
         }
 
         private static bool CallsAnything(Instruction[] code) => code.Any(i => i.IsCall || i.IsCallx);

@@ -42,7 +42,7 @@ internal sealed partial class JitCompiler
                     if (x) Load(src); else _il.Emit(OpCodes.Ldc_I8, (long)insn.Imm);
                     string name = div ? (signed ? nameof(AluSemantics.SDiv64) : nameof(AluSemantics.Div64))
                         : (signed ? nameof(AluSemantics.SMod64) : nameof(AluSemantics.Mod64));
-                    _il.Emit(OpCodes.Call, Method(typeof(AluSemantics), name));
+                    _il.Emit(OpCodes.Call, Method(typeof(JitDivision), name));
                     Store(dst);
                     break;
                 }
@@ -108,7 +108,7 @@ internal sealed partial class JitCompiler
                     if (x) Load(src); else _il.Emit(OpCodes.Ldc_I8, (long)(uint)insn.Imm);
                     string name = div ? (signed ? nameof(AluSemantics.SDiv32) : nameof(AluSemantics.Div32))
                         : (signed ? nameof(AluSemantics.SMod32) : nameof(AluSemantics.Mod32));
-                    _il.Emit(OpCodes.Call, Method(typeof(AluSemantics), name));
+                    _il.Emit(OpCodes.Call, Method(typeof(JitDivision), name));
                     Store(dst);
                     break;
                 }
