@@ -301,13 +301,18 @@ public sealed unsafe class BpfRunContext : IDisposable
             if (address - region.Start < region.Length || (address < region.Start && region.Start - address < size))
                 return $"crosses the bounds of {region} (offset {(long)(address - region.Start)})";
         }
+        // Name the nearest region within a page (regions may lie close together in native memory).
+        string? nearest = null;
+        long nearestDistance = 4096;
         foreach (var region in AllRegions())
         {
             long offset = (long)(address - region.Start);
-            if (offset < 0 && offset > -4096) return $"{-offset} byte(s) before {region}";
-            if (offset >= (long)region.Length && offset < (long)region.Length + 4096) return $"{offset - (long)region.Length} byte(s) past the end of {region}";
+            if (offset < 0 && -offset < nearestDistance)
+                (nearest, nearestDistance) = ($"{-offset} byte(s) before {region}", -offset);
+            else if (offset >= (long)region.Length && offset - (long)region.Length < nearestDistance)
+                (nearest, nearestDistance) = ($"{offset - (long)region.Length} byte(s) past the end of {region}", offset - (long)region.Length);
         }
-        return "not in any memory the program may access";
+        return nearest ?? "not in any memory the program may access";
     }
 
     /// <summary>The regions in force now (for messages and debugging).</summary>

@@ -1,3 +1,5 @@
+using System.Buffers.Binary;
+
 namespace SeccompEbpf.Bpf.Maps;
 
 /// <summary>
@@ -20,6 +22,9 @@ public sealed class ByteKeyComparer : IEqualityComparer<byte[]>, IAlternateEqual
 
     private static int Hash(ReadOnlySpan<byte> key)
     {
+        // The common key sizes (a u32 or a u64: pids, syscall numbers, cookies) in one step.
+        if (key.Length == 4) return HashCode.Combine(BinaryPrimitives.ReadUInt32LittleEndian(key));
+        if (key.Length == 8) return HashCode.Combine(BinaryPrimitives.ReadUInt64LittleEndian(key));
         var hash = new HashCode();
         hash.AddBytes(key);
         return hash.ToHashCode();

@@ -111,16 +111,8 @@ internal sealed partial class JitCompiler
 
         if (helper.Implementation == MapHelpers.Lookup.Implementation && _r1Map >= 0)
         {
-            // The map is a constant here: call the lookup directly (JitMaps.Lookup).
-            _il.Emit(OpCodes.Ldarg, ArgContext);
-            _il.Emit(OpCodes.Ldarg, ArgCode);
-            _il.Emit(OpCodes.Ldfld, Field(typeof(JitCode), nameof(JitCode.Maps)));
-            _il.Emit(OpCodes.Ldc_I4, _r1Map);
-            _il.Emit(OpCodes.Ldelem_Ref);
-            Load(2);
-            _il.Emit(OpCodes.Ldc_I8, (long)PseudoAddress.MapHandle(_r1Map));
-            _il.Emit(OpCodes.Call, Method(typeof(JitMaps), nameof(JitMaps.Lookup)));
-            Store(0);
+            // The map is a constant here: no helper delegate (JitCompiler.MapLookup).
+            EmitDirectMapLookup(_r1Map);
         }
         else
         {

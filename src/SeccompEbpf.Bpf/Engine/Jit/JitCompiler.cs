@@ -29,6 +29,8 @@ internal sealed partial class JitCompiler
     // The count is kept as what is left of the budget (budget - executed): each block then costs one
     // subtraction and a sign test, which matters in tight loops.
     private readonly LocalBuilder _remaining, _budget, _stackLow, _address;
+    // The prologue loaded the stack's base into _stackLow (the program touches memory or names r10).
+    private bool _stackLowLoaded;
     // Declared on first use: the context region, checked inline after the stack.
     private LocalBuilder? _contextStart, _contextLength, _contextOffset;
     private readonly Label[] _labels;
@@ -98,7 +100,8 @@ internal sealed partial class JitCompiler
             LoadExecutedFromRun();
         }
         bool accessesMemory = _code.Any(i => i.Class is OpClass.Ldx or OpClass.St or OpClass.Stx);
-        if (accessesMemory || (_namedRegisters & (1 << 10)) != 0)
+        _stackLowLoaded = accessesMemory || (_namedRegisters & (1 << 10)) != 0;
+        if (_stackLowLoaded)
         {
             _il.Emit(OpCodes.Ldarg, ArgRun);
             _il.Emit(OpCodes.Ldfld, Field(typeof(JitRunState), nameof(JitRunState.StackBase)));
@@ -318,7 +321,7 @@ internal sealed partial class JitCompiler
         }
         // r10 is recomputed at each use instead of living in a local: with r10 also used as a
         // narrow value (w10 in ALU32, a 16-bit store of r10), .NET's JIT was seen to narrow that
-        // local in large methods, truncating frame addresses (differential test, seed 20261128).
+        // local in large methods, truncating frame addresses (differential test, seed 20261128, program 2607).
         EmitFrameTop();
     }
 
