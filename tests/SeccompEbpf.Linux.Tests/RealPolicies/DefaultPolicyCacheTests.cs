@@ -8,6 +8,15 @@ public sealed class DefaultPolicyCacheTests : IDisposable
     private readonly string _directory = Directory.CreateTempSubdirectory("seccomp-ebpf-cache-").FullName;
     private string CacheFile => Path.Combine(_directory, "seccomp-ebpf", "default.cbpf");
 
+    /// <summary>Stores the default plan, then flips the bits <paramref name="mask"/> of the file's byte at <paramref name="offset"/>.</summary>
+    private void StoreThenFlip(int offset, byte mask)
+    {
+        DefaultPolicyCache.TryStore(DefaultPlan(), CacheFile);
+        var bytes = File.ReadAllBytes(CacheFile);
+        bytes[offset] ^= mask;
+        File.WriteAllBytes(CacheFile, bytes);
+    }
+
     private static Launch.RunPlan DefaultPlan()
     {
         var built = PolicyRunPlan.Build(new PolicySources([], null, []));
@@ -31,10 +40,7 @@ public sealed class DefaultPolicyCacheTests : IDisposable
     [Fact]
     public void A_damaged_file_is_a_miss()
     {
-        DefaultPolicyCache.TryStore(DefaultPlan(), CacheFile);
-        var bytes = File.ReadAllBytes(CacheFile);
-        bytes[40] ^= 0x01; // inside the filter
-        File.WriteAllBytes(CacheFile, bytes);
+        StoreThenFlip(offset: 40, mask: 0x01); // inside the filter
         Assert.Null(DefaultPolicyCache.TryLoad(CacheFile));
     }
 
@@ -51,10 +57,7 @@ public sealed class DefaultPolicyCacheTests : IDisposable
     [Fact]
     public void A_file_from_another_build_or_of_another_kind_is_a_miss()
     {
-        DefaultPolicyCache.TryStore(DefaultPlan(), CacheFile);
-        var bytes = File.ReadAllBytes(CacheFile);
-        bytes[8] ^= 0xff; // the build key
-        File.WriteAllBytes(CacheFile, bytes);
+        StoreThenFlip(offset: 8, mask: 0xff); // the build key
         Assert.Null(DefaultPolicyCache.TryLoad(CacheFile));
         File.WriteAllText(CacheFile, "not a cache file at all");
         Assert.Null(DefaultPolicyCache.TryLoad(CacheFile));

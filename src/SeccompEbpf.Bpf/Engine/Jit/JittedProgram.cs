@@ -51,15 +51,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         RegisterBlock registers;
         registers[1] = (ulong)data; registers[2] = registers[3] = registers[4] = registers[5] = 0;
         JitRunState run;
-        run.Executed = 0;
-        run.Budget = context.InstructionBudget;
-        run.Failed = 0;
-        run.StackBase = context.StackBase;
-        run.ContextStart = (ulong)data;
-        run.ContextLength = (ulong)length;
-        run.ContextWritable = 0;
-        run.MemoryStart = run.MemoryLength = 0;
-        run.MemoryWritable = 0;
+        Initialise(&run, context, (ulong)data, (ulong)length, contextWritable: false, default);
         ulong r0 = _body(context, (ulong*)&registers, &run, 0, 0);
         if (run.Failed == 0) return BpfRunResult.Success(r0, run.Executed);
         return BpfRunResult.Failure(DescribeFailure(context, &run, BpfRunArgs.ForContext(data, length)), run.Executed);
@@ -87,7 +79,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         RegisterBlock registers;
         registers[1] = args.R1; registers[2] = args.R2; registers[3] = args.R3; registers[4] = args.R4; registers[5] = args.R5;
         JitRunState run;
-        Initialise(&run, context, args);
+        Initialise(&run, context, args.Context.Start, args.Context.Length, args.Context.Writable, args.Memory);
         ulong r0 = _body(context, (ulong*)&registers, &run, entry, 0);
         if (run.Failed == 0) return BpfRunResult.Success(r0, run.Executed);
         return BpfRunResult.Failure(DescribeFailure(context, &run, args), run.Executed);
@@ -105,7 +97,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
             RegisterBlock registers;
             registers[1] = args.R1; registers[2] = args.R2; registers[3] = args.R3; registers[4] = args.R4; registers[5] = args.R5;
             JitRunState run;
-            Initialise(&run, context, args);
+            Initialise(&run, context, args.Context.Start, args.Context.Length, args.Context.Writable, args.Memory);
             ulong r0 = _body(context, (ulong*)&registers, &run, entry, 0);
             return run.Failed == 0
                 ? BpfRunResult.Success(r0, run.Executed)
@@ -125,19 +117,20 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         else context.NoteMainFrameWrites(_mainFrameWriteExtent);
     }
 
+    /// <summary>A fresh run state with the run's context and caller-memory regions (the context as three values, so the seccomp entry builds no region).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Initialise(JitRunState* run, BpfRunContext context, in BpfRunArgs args)
+    private static void Initialise(JitRunState* run, BpfRunContext context, ulong contextStart, ulong contextLength, bool contextWritable, in MemoryRegion memory)
     {
         run->Executed = 0;
         run->Budget = context.InstructionBudget;
         run->Failed = 0;
         run->StackBase = context.StackBase;
-        run->ContextStart = args.Context.Start;
-        run->ContextLength = args.Context.Length;
-        run->ContextWritable = args.Context.Writable ? 1 : 0;
-        run->MemoryStart = args.Memory.Start;
-        run->MemoryLength = args.Memory.Length;
-        run->MemoryWritable = args.Memory.Writable ? 1 : 0;
+        run->ContextStart = contextStart;
+        run->ContextLength = contextLength;
+        run->ContextWritable = contextWritable ? 1 : 0;
+        run->MemoryStart = memory.Start;
+        run->MemoryLength = memory.Length;
+        run->MemoryWritable = memory.Writable ? 1 : 0;
     }
 
     /// <summary>The verifier's proof holds only for r1 = the start of a context at least as large as it assumed.</summary>
