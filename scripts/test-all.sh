@@ -1,27 +1,52 @@
 #!/usr/bin/env bash
 # Runs every test: installs missing prerequisites, builds, runs all test projects, and prints
 # one closing line "N passed, N failed, N skipped".
+#
+# Each test project is an xUnit v3 executable, run directly (all at once, output prefixed with the
+# project's name) rather than through `dotnet test`: its VSTest adapter can report a project whose
+# last test ran for more than 5 s without output as "Test process crashed with exit code 0" when
+# the process exits before the adapter has read its last results, failing a run that passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/install-prerequisites.sh || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-dotnet build SeccompEbpf.slnx -c Release -v quiet -nologo || { echo "0 passed, 1 failed"; exit 1; }
+dotnet build SeccompEbpf.slnx -c Release -v quiet -nologo || { echo "0 passed, 1 failed, 0 skipped (the build failed)"; exit 1; }
 
-log=$(mktemp)
-dotnet test SeccompEbpf.slnx -c Release --no-build -nologo 2>&1 | tee "$log"
-status=${PIPESTATUS[0]}
+logs=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$logs"' EXIT
+projects=(tests/*/*.Tests.csproj)
 
-# Sum the per-project summaries ("Passed!  - Failed: 0, Passed: 12, Skipped: 1, Total: 13").
-read -r passed failed skipped < <(awk '
-  /Failed: *[0-9]+, *Passed: *[0-9]+/ {
-    match($0, /Failed: *[0-9]+/);  f += substr($0, RSTART + 7, RLENGTH - 7)
-    match($0, /Passed: *[0-9]+/);  p += substr($0, RSTART + 7, RLENGTH - 7)
-    if (match($0, /Skipped: *[0-9]+/)) s += substr($0, RSTART + 8, RLENGTH - 8)
-  }
-  END { printf "%d %d %d\n", p, f, s }' "$log")
-rm -f "$log"
-if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  directory="$(dirname "$project")/bin/Release/net10.0"
+  (
+    cd "$directory" || exit 1
+    "./$name" -noLogo -noColor 2>&1 | tee "$logs/$name.log" | sed -u "s/^/[$name] /"
+    echo "${PIPESTATUS[0]}" > "$logs/$name.status"
+  ) &
+done
+wait
+
+# Sum the per-project summaries ("SeccompEbpf.Tests  Total: 13, Errors: 0, Failed: 0, Skipped: 1, Not Run: 0, Time: 2.1s").
+passed=0 failed=0 skipped=0 status=0
+echo
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  code=$(cat "$logs/$name.status" 2>/dev/null || echo "none")
+  summary=$(grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+, Not Run: [0-9]+" "$logs/$name.log" 2>/dev/null | tail -1)
+  if [[ -z $summary ]]; then
+    echo "$name: ended with exit code $code before printing its summary (see its output above)"
+    failed=$((failed + 1)) status=1
+    continue
+  fi
+  read -r total errors fails skips notrun < <(sed -E 's/.*Total: ([0-9]+), Errors: ([0-9]+), Failed: ([0-9]+), Skipped: ([0-9]+), Not Run: ([0-9]+).*/\1 \2 \3 \4 \5/' <<<"$summary")
+  passed=$((passed + total - fails - skips - notrun))
+  failed=$((failed + fails + errors + notrun))
+  skipped=$((skipped + skips))
+  echo "$name: $((total - fails - skips - notrun)) passed, $((fails + errors + notrun)) failed, $skips skipped (exit code $code)"
+  [[ $code == 0 && $((fails + errors + notrun)) == 0 ]] || status=1
+done
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit $status

@@ -22,7 +22,7 @@ public class ConformanceTestFileTests
             """, "lddw.data").Value;
         Assert.Equal(
             [new Instruction(0x18, 0, 0, 0, 0x55667788), new Instruction(0, 0, 0, 0, 0x11223344), new Instruction(0x95, 0, 0, 0, 0)],
-            file.RawInstructions);
+            file.RawInstructions!);
         Assert.Equal(0x1122334455667788UL, file.ExpectedResult);
         Assert.Null(file.ExpectedError);
         Assert.Equal(3, file.Assembly!.FirstLine);
@@ -33,7 +33,7 @@ public class ConformanceTestFileTests
     public void Reads_several_raw_words_on_one_line()
     {
         var file = ConformanceTestFile.Parse("-- raw\n0x00000001000000b7 0x0000000000000095\n-- result\n1\n", "t.data").Value;
-        Assert.Equal([new Instruction(0xb7, 0, 0, 0, 1), new Instruction(0x95, 0, 0, 0, 0)], file.RawInstructions);
+        Assert.Equal([new Instruction(0xb7, 0, 0, 0, 1), new Instruction(0x95, 0, 0, 0, 0)], file.RawInstructions!);
     }
 
     [Fact]
@@ -46,7 +46,7 @@ public class ConformanceTestFileTests
             95 00 00 00 00 00 00 00
             -- error
             """, "unused.data").Value;
-        Assert.Equal([new Instruction(0x04, 0, 1, 0, 1), new Instruction(0x95, 0, 0, 0, 0)], file.RawInstructions);
+        Assert.Equal([new Instruction(0x04, 0, 1, 0, 1), new Instruction(0x95, 0, 0, 0, 0)], file.RawInstructions!);
         Assert.Equal("", file.ExpectedError);
         Assert.True(file.ExpectsError);
         Assert.Null(file.ExpectedResult);

@@ -3,6 +3,7 @@ using SeccompEbpf.Linux.Seccomp;
 namespace SeccompEbpf.Linux.Tests.RealPolicies;
 
 /// <summary>The on-disk copy of the default policy's kernel filter: trusted only when intact, current and private.</summary>
+[System.Runtime.Versioning.SupportedOSPlatform("linux")] // Unix file modes
 public sealed class DefaultPolicyCacheTests : IDisposable
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("seccomp-ebpf-cache-").FullName;
