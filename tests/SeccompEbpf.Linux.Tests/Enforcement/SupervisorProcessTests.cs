@@ -77,10 +77,10 @@ public sealed class SupervisorProcessTests
         // An ignored signal is inherited through exec: the wrapper and the command rightly keep ignoring it.
         Assert.SkipWhen(IgnoredHere(signal), $"SIG{name} is ignored by the test process (started under nohup or similar), so the wrapper and the command ignore it too");
         var output = Path.GetTempFileName();
+        using var cli = StartCli(output, "--",
+            "/bin/sh", "-c", $"trap 'echo got-{name} > \"$PROBE_OUT\"; exit 3' {name}; echo ready > \"$PROBE_OUT\"; while :; do sleep 0.05; done");
         try
         {
-            using var cli = StartCli(output, "--",
-                "/bin/sh", "-c", $"trap 'echo got-{name} > \"$PROBE_OUT\"; exit 3' {name}; echo ready > \"$PROBE_OUT\"; while :; do sleep 0.05; done");
             var ready = WaitForFile(output, t => t.Contains("ready"), TimeSpan.FromSeconds(30));
             Assert.Contains("ready", ready);
             Assert.Equal(0, Interop.LibC.Kill(cli.Id, signal));
@@ -88,7 +88,11 @@ public sealed class SupervisorProcessTests
             Assert.Equal(3, cli.ExitCode);
             Assert.Contains($"got-{name}", File.ReadAllText(output));
         }
-        finally { File.Delete(output); }
+        finally
+        {
+            if (!cli.HasExited) cli.Kill(entireProcessTree: true); // a failed case must not leave the command looping
+            File.Delete(output);
+        }
     }
 
     [Fact]
