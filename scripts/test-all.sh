@@ -23,7 +23,9 @@ for project in "${projects[@]}"; do
   directory="$(dirname "$project")/bin/Release/net10.0"
   (
     cd "$directory" || exit 1
-    "./$name" -noLogo -noColor 2>&1 | tee "$logs/$name.log" | sed -u "s/^/[$name] /"
+    # -longRunning names any test still running after 120 s; the timeout turns a hang into a failure;
+    # no test reads the terminal (a sandboxed command would otherwise wait on it).
+    timeout --kill-after=30 20m "./$name" -noLogo -noColor -longRunning 120 < /dev/null 2>&1 | tee "$logs/$name.log" | sed -u "s/^/[$name] /"
     echo "${PIPESTATUS[0]}" > "$logs/$name.status"
   ) &
 done
@@ -37,6 +39,7 @@ for project in "${projects[@]}"; do
   code=$(cat "$logs/$name.status" 2>/dev/null || echo "none")
   summary=$(grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+, Not Run: [0-9]+" "$logs/$name.log" 2>/dev/null | tail -1)
   if [[ -z $summary ]]; then
+    [[ $code == 124 || $code == 137 ]] && code="$code (stopped after 20 minutes)"
     echo "$name: ended with exit code $code before printing its summary (see its output above)"
     failed=$((failed + 1)) status=1
     continue
