@@ -2,10 +2,11 @@
 # Runs every test: installs missing prerequisites, builds, runs all test projects, and prints
 # one closing line "N passed, N failed, N skipped".
 #
-# Each test project is an xUnit v3 executable, run directly (all at once, output prefixed with the
-# project's name) rather than through `dotnet test`: its VSTest adapter can report a project whose
-# last test ran for more than 5 s without output as "Test process crashed with exit code 0" when
-# the process exits before the adapter has read its last results, failing a run that passed.
+# Each test project is an xUnit v3 executable, run directly with `dotnet X.dll` (all at once,
+# each line prefixed with the project's name) rather than through `dotnet test`: its VSTest adapter
+# can report a project whose last test ran for more than 5 s without output as "Test process
+# crashed with exit code 0" when the process exits before the adapter has read its last results,
+# failing a run that passed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
@@ -25,7 +26,7 @@ for project in "${projects[@]}"; do
     cd "$directory" || exit 1
     # -longRunning names any test still running after 120 s; the timeout turns a hang into a failure;
     # no test reads the terminal (a sandboxed command would otherwise wait on it).
-    timeout --kill-after=30 20m "./$name" -noLogo -noColor -longRunning 120 < /dev/null 2>&1 | tee "$logs/$name.log" | sed -u "s/^/[$name] /"
+    timeout --kill-after=30 20m dotnet "$name.dll" -noLogo -noColor -longRunning 120 < /dev/null 2>&1 | tee "$logs/$name.log" | sed -u "s/^/[$name] /"
     echo "${PIPESTATUS[0]}" > "$logs/$name.status"
   ) &
 done
