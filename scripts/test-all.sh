@@ -40,7 +40,8 @@ for project in "${projects[@]}"; do
   code=$(cat "$logs/$name.status" 2>/dev/null || echo "none")
   summary=$(grep -E "Total: [0-9]+, Errors: [0-9]+, Failed: [0-9]+, Skipped: [0-9]+, Not Run: [0-9]+" "$logs/$name.log" 2>/dev/null | tail -1)
   if [[ -z $summary ]]; then
-    [[ $code == 124 || $code == 137 ]] && code="$code (stopped after 20 minutes)"
+    [[ $code == 124 ]] && code="124 (stopped after 20 minutes)"
+    [[ $code == 137 ]] && code="137 (SIGKILL: the 20-minute limit's last resort, or the system)"
     echo "$name: ended with exit code $code before printing its summary (see its output above)"
     failed=$((failed + 1)) status=1
     continue

@@ -32,7 +32,6 @@ public class JitMapLookupTests
     {
         var program = Program(assembly, [array, .. more]);
         using var context = new BpfRunContext();
-        var before = array.ValueAt(0).ToArray();
         var interpreted = BpfInterpreter.Instance.Prepare(program).Value.Run(context, default);
         var afterInterpreter = Enumerable.Range(0, (int)array.MaxEntries).Select(i => array.ValueAt((uint)i).ToArray()).ToArray();
         for (uint i = 0; i < array.MaxEntries; i++) array.ValueAt(i).Clear();
