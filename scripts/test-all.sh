@@ -53,5 +53,16 @@ for project in "${projects[@]}"; do
   echo "$name: $((total - fails - skips - notrun)) passed, $((fails + errors + notrun)) failed, $skips skipped (exit code $code)"
   [[ $code == 0 && $((fails + errors + notrun)) == 0 ]] || status=1
 done
+
+# Repeat each failure (name, message, first lines of the stack) next to the closing line, where a
+# reader of a long log, or of only its tail, will see it.
+for project in "${projects[@]}"; do
+  name=$(basename "$project" .csproj)
+  awk -v project="$name" '
+    /\[FAIL\]$/ { shown = 0; printing = 1; line = $0; sub(/^ +/, "", line); print "[" project "] FAILED: " line; next }
+    printing && (/^    [^ ]/ || /^  [^ ]/ || /^===/) { printing = 0 }
+    printing && shown < 30 { print "[" project "] " $0; shown++ }
+  ' "$logs/$name.log" 2>/dev/null
+done
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit $status

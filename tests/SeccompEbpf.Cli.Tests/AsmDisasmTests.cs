@@ -104,7 +104,8 @@ public sealed class AsmDisasmTests
         Assert.Equal(ExitCodes.BadInput, r.ExitCode);
         Assert.Contains("seven.bin", r.Stderr);
         Assert.Contains("7 bytes", r.Stderr);
-        Assert.DoesNotContain("-1", r.Stderr);
+        // The message names the file, whose temporary directory's random name may itself contain "-1".
+        Assert.DoesNotContain("-1", r.Stderr.Replace(dir.Path, "DIR"));
     }
 
     [Fact]
