@@ -22,8 +22,6 @@ public static class BpfExecutableExtensions
     public static unsafe BpfRunResult RunWithContext(this IBpfExecutable executable, BpfRunContext context, Span<byte> contextBytes, bool writable = false)
     {
         fixed (byte* p = contextBytes)
-            return executable is Jit.JittedProgram jit && !writable
-                ? jit.RunWithContext(context, p, contextBytes.Length)
-                : executable.Run(context, BpfRunArgs.ForContext(p, contextBytes.Length, writable));
+            return executable.RunWithContext(context, p, contextBytes.Length, writable);
     }
 }

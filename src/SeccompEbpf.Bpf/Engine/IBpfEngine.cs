@@ -17,4 +17,12 @@ public interface IBpfExecutable
 
     /// <summary>Runs once. Never throws for anything the program does: faults come back in <see cref="BpfRunResult.Error"/>.</summary>
     BpfRunResult Run(BpfRunContext context, in BpfRunArgs args);
+
+    /// <summary>
+    /// Runs with r1 = a context of <paramref name="length"/> bytes at <paramref name="data"/> (a seccomp
+    /// filter's entry): the same as <see cref="Run"/> with <see cref="BpfRunArgs.ForContext"/>; an
+    /// engine with a cheaper entry overrides it.
+    /// </summary>
+    unsafe BpfRunResult RunWithContext(BpfRunContext context, void* data, int length, bool writable) =>
+        Run(context, BpfRunArgs.ForContext(data, length, writable));
 }

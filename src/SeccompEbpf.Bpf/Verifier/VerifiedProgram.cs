@@ -68,6 +68,9 @@ public sealed class VerifiedProgram : IBpfExecutable
 
     public BpfRunResult Run(BpfRunContext context, in BpfRunArgs args) => _compiled.Run(context, args);
 
+    public unsafe BpfRunResult RunWithContext(BpfRunContext context, void* data, int length, bool writable) =>
+        _compiled.RunWithContext(context, data, length, writable);
+
     private static Dictionary<int, MapSpec> MapSpecsOf(BpfProgram program)
     {
         var specs = new Dictionary<int, MapSpec>();

@@ -38,13 +38,14 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
         _runsAlone ? RunAlone(context, args, 0) : RunBound(context, args, 0);
 
     /// <summary>
-    /// Runs with r1 = a read-only context of <paramref name="length"/> bytes (a seccomp filter's
-    /// entry): the same as <see cref="Run"/> with <see cref="BpfRunArgs.ForContext"/>, without building the arguments.
+    /// Runs with r1 = a context of <paramref name="length"/> bytes (a seccomp filter's entry): the
+    /// same as <see cref="Run"/> with <see cref="BpfRunArgs.ForContext"/>; a read-only context of a
+    /// program that runs alone goes straight to the compiled code, without building the arguments.
     /// </summary>
     [SkipLocalsInit]
-    public BpfRunResult RunWithContext(BpfRunContext context, void* data, int length)
+    public BpfRunResult RunWithContext(BpfRunContext context, void* data, int length, bool writable = false)
     {
-        if (!_runsAlone || length <= 0) return Run(context, BpfRunArgs.ForContext(data, length));
+        if (!_runsAlone || length <= 0 || writable) return Run(context, BpfRunArgs.ForContext(data, length, writable));
         if (_assumedContextSize != 0 && ((ulong)length < _assumedContextSize || data == null || _assumedContextWritable))
             return ContextMismatch(BpfRunArgs.ForContext(data, length));
         PrepareMainFrame(context);
@@ -62,7 +63,7 @@ public sealed unsafe class JittedProgram : IBpfExecutable, ICallbackInvoker
     {
         if (entry != 0 && !Code.IsEntry(entry))
             return BpfRunResult.Failure(BpfError.At(entry, "not an entry point of the compiled code"), 0);
-        return Code.RunsAlone ? RunAlone(context, args, entry) : RunBound(context, args, entry);
+        return _runsAlone ? RunAlone(context, args, entry) : RunBound(context, args, entry);
     }
 
     /// <summary>
