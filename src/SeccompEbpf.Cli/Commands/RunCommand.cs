@@ -37,6 +37,16 @@ public sealed class RunCommand : ICliCommand
           --notify-all               skip the split: every call goes to the supervisor (slow; to
                                      compare designs or debug a plan)
           --show-plan                print the split (see `seccomp-ebpf plan`) to stderr before running
+        Sandbox (whatever the policy says; see ENFORCEMENT.md, threat model):
+          The command cannot ptrace, read or write this process or any other process outside the
+          sandbox (Landlock; this process is also non-dumpable), cannot signal them (Landlock ABI 6+),
+          cannot push input into a terminal (TIOCSTI/TIOCLINUX fail with EPERM) and gets no
+          notification listener of its own. It gets fds 0-2 only, the environment unchanged,
+          no_new_privs, and as root loses CAP_SYS_PTRACE.
+          --preserve-fds N           also pass fds 3 .. 3+N-1 (as crun and runc count them)
+          --keep-cap-sys-ptrace      a root command keeps CAP_SYS_PTRACE (it can then trace any process
+                                     inside the sandbox, whoever owns it; Landlock still keeps it from
+                                     the supervisor and everything outside)
 
         Examples:
           seccomp-ebpf run -- ls -l                      # default policy
@@ -49,18 +59,19 @@ public sealed class RunCommand : ICliCommand
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--show-plan", "--notify-all");
+        var cli = new CliArgs(args, "--show-plan", "--notify-all", "--keep-cap-sys-ptrace");
         var seeds = cli.Options("--map-key").Select(s => MapSeed.Parse(s) ?? throw new CliUsageException($"--map-key takes MAP=TEXT, got '{s}'")).ToList();
         var sources = new PolicySources(cli.Options("--filter"), cli.Option("--profile"), cli.Options("--cbpf")) { MapSeeds = seeds, NotifyEverything = cli.Flag("--notify-all") };
         var logPath = cli.Option("--log");
         bool showPlan = cli.Flag("--show-plan");
+        var options = new SandboxOptions { PreserveFds = PreservedFdCount(cli.Option("--preserve-fds")), KeepCapSysPtrace = cli.Flag("--keep-cap-sys-ptrace") };
         cli.RejectUnknown();
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
         if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
 
-        // The default policy's filter is cached after the first run: compiling it is most of the start-up.
-        bool cacheable = sources.IsDefault && !sources.NotifyEverything && seeds.Count == 0 && !showPlan;
-        var plan = cacheable ? DefaultPolicyCache.TryLoad() : null;
+        // The default policy's kernel filter is built into the binary: nothing to compile, nothing to read.
+        bool builtIn = sources.IsDefault && !sources.NotifyEverything && seeds.Count == 0 && !showPlan;
+        var plan = builtIn ? BuiltInDefaultPlan.ForThisMachine() : null;
         if (plan is null)
         {
             var built = PolicyRunPlan.Build(sources);
@@ -71,11 +82,16 @@ public sealed class RunCommand : ICliCommand
             }
             plan = built.Value.Plan;
             if (showPlan) WritePlan(built.Value.Split, stderr);
-            if (cacheable) DefaultPolicyCache.TryStore(plan);
         }
         try
         {
-            var result = Sandbox.Run(new SandboxRequest(plan, cli.Rest[0], cli.Rest[1..]) { LogPath = logPath });
+            var request = new SandboxRequest(plan, cli.Rest[0], cli.Rest[1..])
+            {
+                LogPath = logPath,
+                Options = options,
+                Warn = warning => stderr.WriteLine($"seccomp-ebpf run: warning: {warning}"),
+            };
+            var result = Sandbox.Run(request);
             if (result.Error is { } message) stderr.WriteLine($"seccomp-ebpf run: {message}");
             return result.ExitCode;
         }
@@ -83,6 +99,14 @@ public sealed class RunCommand : ICliCommand
         {
             (plan.Decider as IDisposable)?.Dispose();
         }
+    }
+
+    private static int PreservedFdCount(string? text)
+    {
+        if (text is null) return 0;
+        if (!int.TryParse(text, out var count) || count is < 0 or > 1000)
+            throw new CliUsageException($"--preserve-fds takes a count from 0 to 1000 (fds 3 .. 3+N-1 are passed to the command), got '{text}'");
+        return count;
     }
 
     private static void WritePlan(SplitPlan split, TextWriter o)

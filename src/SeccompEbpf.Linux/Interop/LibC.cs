@@ -28,6 +28,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "ioctl")]
     public static partial int IoctlNoErrno(int fd, ulong request, void* argument);
 
+    [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
+    public static partial int Open(byte* path, int flags, uint mode);
+
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
@@ -143,6 +146,15 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Lib, EntryPoint = "posix_spawn")]
     public static partial int PosixSpawn(int* pid, byte* path, void* fileActions, void* attributes, byte** argv, byte** envp);
+
+    /// <summary>
+    /// libc's <c>environ</c>: the environment exactly as this process received it, byte for byte (the
+    /// runtime keeps its own decoded copy and never writes this one), so a child gets what we got.
+    /// </summary>
+    public static byte** Environ => *(byte***)NativeLibrary.GetExport(NativeLibrary.Load("libc.so.6"), "environ");
+
+    [LibraryImport(Lib, EntryPoint = "getpid")]
+    public static partial int GetPid();
 
     /// <summary>The errno of the last failed call, as a value and a message.</summary>
     public static int LastErrno => Marshal.GetLastPInvokeError();

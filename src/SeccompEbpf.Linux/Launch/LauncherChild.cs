@@ -8,11 +8,13 @@ namespace SeccompEbpf.Linux.Launch;
 /// <summary>
 /// The hidden <c>__launch</c> mode: the process the supervisor starts, which becomes the sandboxed
 /// command. Arguments: <c>--control-fd N -- PATH ARGV0 ARGS...</c>. It reads the plan from the control
-/// socket, prepares everything execve needs, then — as late as possible, because from here on the
-/// filter also judges this .NET process — sets no_new_privs, installs the filter on every thread
-/// (TSYNC), hands the listener to the supervisor (SCM_RIGHTS) and calls execve. Between install and
-/// execve it allocates nothing and makes only sendmsg, close and execve calls, so a policy must allow
-/// those three (or notify them: the supervisor then still gets the listener, see SandboxLauncher).
+/// socket, prepares everything execve needs, then closes the sandbox around itself: only fds 0-2 (and
+/// those the user passes) survive execve, CAP_SYS_PTRACE leaves every capability set, no_new_privs is
+/// set, a Landlock domain keeps it from ptracing or signalling anything outside the sandbox, and the
+/// sandbox's base filter and the policy's filter are installed on every thread (TSYNC). It hands the
+/// listener to the supervisor (SCM_RIGHTS) and calls execve. From the first filter on it allocates
+/// nothing and makes only seccomp, sendmsg, close and execve calls, so a policy must allow those (or
+/// notify them: the supervisor then still gets the listener, see SandboxLauncher).
 /// </summary>
 public static unsafe class LauncherChild
 {
@@ -30,48 +32,61 @@ public static unsafe class LauncherChild
             return SetupFailedExit;
         }
         LibC.Fcntl(control, F_SETFD, FD_CLOEXEC); // the command must not inherit the control socket
-        var plan = new byte[LaunchProtocol.MaxPlanBytes];
-        var length = FdPassing.Receive(control, plan, out var strayFd);
+        var message = new byte[LaunchProtocol.MaxPlanBytes];
+        var length = FdPassing.Receive(control, message, out var strayFd);
         if (strayFd >= 0) LibC.Close(strayFd);
         if (length <= 0)
             return Fail(control, length == 0 ? "the supervisor closed the control socket before sending a plan" : $"reading the plan: {LibC.ErrnoMessage(-length)}");
-        if (!LaunchProtocol.TryDecodePlan(plan.AsSpan(0, length), out var extraFlags, out var wantsListener, out var filter, out var error))
+        if (!LaunchProtocol.TryDecodePlan(message.AsSpan(0, length), out var plan, out var error))
             return Fail(control, error);
 
         var path = args[3];
-        var commandArgs = args[4..];
         var nativePath = NativeStrings.Utf8(path);
-        var nativeArgv = NativeStrings.Array(commandArgs);
-        var nativeEnvp = NativeStrings.Array(NativeStrings.CurrentEnvironment());
-        var nativeFilter = (byte*)NativeMemory.Alloc((nuint)filter.Length);
-        filter.CopyTo(new Span<byte>(nativeFilter, filter.Length));
-        var program = new SockFprog { Length = (ushort)(filter.Length / 8), Filter = nativeFilter };
+        var nativeArgv = NativeStrings.Array(args[4..]);
+        var baseFilter = NativeFilter(plan.BaseFilter);
+        var filter = NativeFilter(plan.Filter);
         Span<byte> listenerMessage = [LaunchProtocol.Listener];
         Span<byte> installedMessage = [LaunchProtocol.Installed];
 
         RestoreSignalDefaultsForCommand();
         SettleRuntimeThreads();
 
+        if (SandboxHardening.PassOnlyStandardAndPreservedFds(plan.PreservedFds) is { } fdError) return Fail(control, fdError);
+        if (!plan.KeepCapSysPtrace && Capabilities.DropFromAllSets(Capabilities.CapSysPtrace) is { } capError)
+            return Fail(control, $"dropping CAP_SYS_PTRACE: {capError}");
         if (LibC.Prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
             return Fail(control, $"prctl(PR_SET_NO_NEW_PRIVS): {LibC.ErrnoMessage(LibC.LastErrno)}");
+        if (plan.LandlockAbi > 0 && Landlock.RestrictSelfToDomain(plan.LandlockAbi) is var landlockError and not 0)
+            return Fail(control, $"entering the sandbox's Landlock domain (ABI {plan.LandlockAbi}): {LibC.ErrnoMessage(landlockError)}");
 
-        var flags = FilterFlagTsync | extraFlags | (wantsListener ? FilterFlagNewListener | FilterFlagTsyncEsrch : 0);
-        var listener = SetModeFilter(flags, &program);
+        // The base filter first (older): with no listener of its own it refuses NEW_LISTENER, which the
+        // policy's filter below may still ask for because the base filter then leaves that rule out.
+        if (baseFilter.Length > 0 && SetModeFilter(FilterFlagTsync, &baseFilter) is < 0)
+            return Fail(control, $"installing the sandbox's base filter: {LibC.ErrnoMessage(LibC.LastErrno)}" + InstallHint(LibC.LastErrno));
+        var flags = FilterFlagTsync | plan.ExtraFilterFlags | (plan.WantsListener ? FilterFlagNewListener | FilterFlagTsyncEsrch : 0);
+        var listener = SetModeFilter(flags, &filter);
         if (listener < 0)
             return Fail(control, $"seccomp(SECCOMP_SET_MODE_FILTER, flags 0x{flags:x}): {LibC.ErrnoMessage(LibC.LastErrno)}" + InstallHint(LibC.LastErrno));
 
-        // The filter is live: no allocation, no managed work, only sendmsg, close and execve.
-        if (wantsListener)
+        // The filters are live: no allocation, no managed work, only sendmsg, close and execve.
+        if (plan.WantsListener)
         {
             FdPassing.Send(control, listenerMessage, listener);
             LibC.Close(listener);
         }
         else FdPassing.Send(control, installedMessage, -1);
 
-        LibC.Execve(nativePath, nativeArgv, nativeEnvp);
+        LibC.Execve(nativePath, nativeArgv, LibC.Environ);
         var errno = LibC.LastErrno;
         FdPassing.Send(control, LaunchProtocol.EncodeExecFailure(errno, $"cannot execute {path}: {LibC.ErrnoMessage(errno)}"), -1);
         return errno == ENOENT ? NotFoundExit : CannotExecuteExit;
+    }
+
+    private static SockFprog NativeFilter(byte[] filter)
+    {
+        var native = (byte*)NativeMemory.Alloc((nuint)Math.Max(filter.Length, 1));
+        filter.CopyTo(new Span<byte>(native, filter.Length));
+        return new SockFprog { Length = (ushort)(filter.Length / 8), Filter = native };
     }
 
     /// <summary>
@@ -131,16 +146,6 @@ internal static unsafe class NativeStrings
         for (int i = 0; i < values.Count; i++) array[i] = Utf8(values[i]);
         array[values.Count] = null;
         return array;
-    }
-
-    /// <summary>The process environment as NAME=VALUE strings.</summary>
-    public static string[] CurrentEnvironment()
-    {
-        var variables = Environment.GetEnvironmentVariables();
-        var result = new List<string>(variables.Count);
-        foreach (System.Collections.DictionaryEntry entry in variables)
-            result.Add($"{entry.Key}={entry.Value}");
-        return result.ToArray();
     }
 
     public static void FreeArray(byte** array)

@@ -14,6 +14,12 @@ public sealed record SandboxRequest(RunPlan Plan, string Command, IReadOnlyList<
 
     /// <summary>null: the command shares our standard output; else it writes to this file.</summary>
     public string? StandardOutputPath { get; init; }
+
+    /// <summary>The user's choices that loosen the sandbox's own protections; the default loosens none.</summary>
+    public SandboxOptions Options { get; init; } = new();
+
+    /// <summary>Receives warnings about protections this machine cannot give (printed before the command starts).</summary>
+    public Action<string>? Warn { get; init; }
 }
 
 /// <summary>How a sandboxed run ended.</summary>
@@ -26,16 +32,22 @@ public sealed record SandboxResult(ExitStatus? Status, string? Error, int ExitCo
 }
 
 /// <summary>
-/// Runs a command under a plan: launch (filter installed just before execve), supervise its notified
-/// calls, pass its exit status through (128 + signal when killed) and forward signals to it.
+/// Runs a command under a plan: launch (the sandbox closed around the command and the filters installed
+/// just before execve, see <see cref="SandboxHardening"/>), supervise its notified calls, pass its exit
+/// status through (128 + signal when killed) and forward signals to it. The calling process becomes
+/// the supervisor and is made non-dumpable for the rest of its life.
 /// </summary>
 public static class Sandbox
 {
     public static SandboxResult Run(SandboxRequest request)
     {
         using var log = request.LogPath is { } path ? DecisionLog.Open(path, request.Plan.SyscallName) : null;
+        var (launch, hardeningError, warning) = SandboxHardening.Prepare(request.Plan, request.Options);
+        if (launch is not { } launchPlan)
+            return new SandboxResult(null, hardeningError, LauncherChild.SetupFailedExit, 0, false);
+        if (warning is not null) request.Warn?.Invoke(warning);
         using var forwarder = request.ForwardSignals ? new SignalForwarder() : null;
-        var outcome = SandboxLauncher.Launch(request.Launcher, request.Plan, request.Command, request.Arguments, request.StandardOutputPath);
+        var outcome = SandboxLauncher.Launch(request.Launcher, launchPlan, request.Command, request.Arguments, request.StandardOutputPath);
         if (outcome.Command is not { } command)
             return new SandboxResult(null, outcome.Error, outcome.ExitCode, 0, false);
 

@@ -21,22 +21,21 @@ public static unsafe class SandboxLauncher
     private static readonly TimeSpan HandOffPatience = TimeSpan.FromMilliseconds(250);
 
     /// <param name="standardOutputPath">null: the command shares this process's standard output; else it writes to this file (created or truncated).</param>
-    public static LaunchOutcome Launch(LauncherInvocation launcher, RunPlan plan, string command, IReadOnlyList<string> arguments, string? standardOutputPath = null)
+    internal static LaunchOutcome Launch(LauncherInvocation launcher, in LaunchPlan launch, string command, IReadOnlyList<string> arguments, string? standardOutputPath = null)
     {
         var resolved = CommandResolver.Resolve(command);
         if (resolved is null)
             return new LaunchOutcome(null, $"{command}: command not found", LauncherChild.NotFoundExit);
-        if (plan.KernelFilter.Count is 0 or > ClassicInstruction.MaxInstructions)
-            return new LaunchOutcome(null, $"the kernel filter has {plan.KernelFilter.Count} instructions; the kernel accepts 1..{ClassicInstruction.MaxInstructions}", LauncherChild.SetupFailedExit);
 
         var fds = stackalloc int[2];
         if (LibC.SocketPair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0)
             return new LaunchOutcome(null, $"socketpair: {LibC.ErrnoMessage(LibC.LastErrno)}", LauncherChild.SetupFailedExit);
         int control = fds[0], childEnd = fds[1];
 
+        var controlInChild = LaunchProtocol.ControlFdFor(launch.PreservedFds);
         string[] argv = [launcher.Executable, .. launcher.PrefixArguments, LaunchProtocol.LaunchVerb,
-            "--control-fd", LaunchProtocol.ControlFdInChild.ToString(), "--", resolved, command, .. arguments];
-        var pid = Spawn(launcher.Executable, argv, childEnd, standardOutputPath, out var spawnError);
+            "--control-fd", controlInChild.ToString(), "--", resolved, command, .. arguments];
+        var pid = Spawn(launcher.Executable, argv, childEnd, controlInChild, standardOutputPath, out var spawnError);
         LibC.Close(childEnd);
         if (pid < 0)
         {
@@ -45,13 +44,11 @@ public static unsafe class SandboxLauncher
         }
         var pidFd = SeccompNotifyInterop.PidfdOpen(pid, 0);
 
-        var wantsListener = plan.NeedsListener;
-        var planBytes = LaunchProtocol.EncodePlan(ClassicInstruction.ToBytes(plan.KernelFilter), plan.ExtraFilterFlags, wantsListener);
-        var sendError = FdPassing.Send(control, planBytes, -1);
+        var sendError = FdPassing.Send(control, LaunchProtocol.EncodePlan(launch), -1);
         if (sendError != 0)
             return Abandon(pid, pidFd, control, $"sending the plan to the launcher: {LibC.ErrnoMessage(sendError)}");
 
-        return AwaitInstall(pid, pidFd, control, wantsListener);
+        return AwaitInstall(pid, pidFd, control, launch.WantsListener);
     }
 
     private static LaunchOutcome AwaitInstall(int pid, int pidFd, int control, bool wantsListener)
@@ -116,24 +113,24 @@ public static unsafe class SandboxLauncher
         return new LaunchOutcome(null, error, code);
     }
 
-    /// <summary>posix_spawn with the control socket as fd 3, default SIGPIPE and an empty signal mask.</summary>
-    private static int Spawn(string path, string[] argv, int childEnd, string? standardOutputPath, out int error)
+    /// <summary>posix_spawn with the control socket as fd <paramref name="controlInChild"/>, default SIGPIPE,
+    /// an empty signal mask and this process's environment as it received it.</summary>
+    private static int Spawn(string path, string[] argv, int childEnd, int controlInChild, string? standardOutputPath, out int error)
     {
         var source = childEnd;
-        // dup2(3, 3) would keep close-on-exec set: move the socket off fd 3 first.
-        if (childEnd == LaunchProtocol.ControlFdInChild) source = LibC.Fcntl(childEnd, F_DUPFD_CLOEXEC, 10);
+        // dup2(n, n) would keep close-on-exec set: move the socket off that number first.
+        if (childEnd == controlInChild) source = LibC.Fcntl(childEnd, F_DUPFD_CLOEXEC, controlInChild + 1);
         var actions = NativeMemory.AllocZeroed(1024);
         var attributes = NativeMemory.AllocZeroed(1024);
         var defaults = NativeMemory.AllocZeroed(SigSetBytes);
         var mask = NativeMemory.AllocZeroed(SigSetBytes);
         var nativePath = NativeStrings.Utf8(path);
         var nativeArgv = NativeStrings.Array(argv);
-        var nativeEnvp = NativeStrings.Array(NativeStrings.CurrentEnvironment());
         var nativeOutput = standardOutputPath is null ? null : NativeStrings.Utf8(standardOutputPath);
         try
         {
             LibC.PosixSpawnFileActionsInit(actions);
-            LibC.PosixSpawnFileActionsAddDup2(actions, source, LaunchProtocol.ControlFdInChild);
+            LibC.PosixSpawnFileActionsAddDup2(actions, source, controlInChild);
             if (nativeOutput != null) LibC.PosixSpawnFileActionsAddOpen(actions, 1, nativeOutput, O_WRONLY | O_CREAT | O_TRUNC, 0x1a4 /* 0644 */);
             LibC.PosixSpawnAttrInit(attributes);
             LibC.SigEmptySet(defaults);
@@ -143,7 +140,7 @@ public static unsafe class SandboxLauncher
             LibC.PosixSpawnAttrSetSigMask(attributes, mask);
             LibC.PosixSpawnAttrSetFlags(attributes, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
             int pid;
-            error = LibC.PosixSpawn(&pid, nativePath, actions, attributes, nativeArgv, nativeEnvp);
+            error = LibC.PosixSpawn(&pid, nativePath, actions, attributes, nativeArgv, LibC.Environ);
             return error == 0 ? pid : -1;
         }
         finally
@@ -157,7 +154,6 @@ public static unsafe class SandboxLauncher
             NativeMemory.Free(nativePath);
             if (nativeOutput != null) NativeMemory.Free(nativeOutput);
             NativeStrings.FreeArray(nativeArgv);
-            NativeStrings.FreeArray(nativeEnvp);
             if (source != childEnd) LibC.Close(source);
         }
     }

@@ -51,5 +51,13 @@ public readonly record struct ClassicInstruction(ushort Code, byte Jt, byte Jf, 
         return bytes;
     }
 
+    /// <summary>The inverse of <see cref="ToBytes"/>: whole 8-byte sock_filter entries (a trailing partial one is ignored).</summary>
+    public static ClassicInstruction[] Decode(ReadOnlySpan<byte> bytes)
+    {
+        var program = new ClassicInstruction[bytes.Length / Size];
+        for (int i = 0; i < program.Length; i++) program[i] = Read(bytes.Slice(i * Size, Size));
+        return program;
+    }
+
     public override string ToString() => $"{{ 0x{Code:x2}, {Jt}, {Jf}, 0x{K:x8} }}";
 }

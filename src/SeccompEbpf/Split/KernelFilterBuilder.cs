@@ -26,8 +26,7 @@ public static class KernelFilterBuilder
             next = g.Jump(JeqK, arch.AuditArch, body, next);
         }
         int root = g.Load(SeccompData.ArchOffset, next);
-        var (optimised, optimisedRoot) = RedundantLoads.Remove(g, root);
-        var program = ClassicLayout.Emit(optimised, optimisedRoot);
+        var program = g.Emit(root);
         if (program.Length > ClassicInstruction.MaxInstructions)
             return new BpfError($"the kernel filter needs {program.Length} instructions; the kernel accepts at most {ClassicInstruction.MaxInstructions}");
         var check = ClassicChecker.Check(program);

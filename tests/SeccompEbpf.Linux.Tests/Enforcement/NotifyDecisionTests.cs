@@ -137,7 +137,8 @@ public sealed class SupervisorLifecycleTests
     {
         var probe = EnforcementEnvironment.Require();
         var plan = new RunPlan(NotifyListFilter.Build(NativeArch.AuditArchValue, [NativeSyscalls.Getpid]), new CountingDecider(-1, 1), "test");
-        var outcome = SandboxLauncher.Launch(EnforcementEnvironment.Launcher, plan, probe, ["getpid", "3"], "/dev/null");
+        var launch = SandboxHardening.Prepare(plan, new SandboxOptions()).Plan ?? throw new Xunit.Sdk.XunitException("no launch plan");
+        var outcome = SandboxLauncher.Launch(EnforcementEnvironment.Launcher, launch, probe, ["getpid", "3"], "/dev/null");
         using var command = outcome.Command ?? throw new Xunit.Sdk.XunitException(outcome.Error);
         var supervisor = new Linux.Supervisor.NotifySupervisor(command.Listener!, plan.Decider);
         supervisor.Start();

@@ -43,15 +43,21 @@ public sealed class PureLogicTests
     public void Launch_plan_round_trips_and_rejects_garbage()
     {
         var filter = ClassicInstruction.ToBytes(NotifyListFilter.Build(AuditArch.X86_64, [39]));
-        var encoded = LaunchProtocol.EncodePlan(filter, 2, wantsListener: true);
-        Assert.True(LaunchProtocol.TryDecodePlan(encoded, out var flags, out var listener, out var decoded, out _));
-        Assert.Equal(2u, flags);
-        Assert.True(listener);
-        Assert.Equal(filter, decoded.ToArray());
+        var baseFilter = ClassicInstruction.ToBytes(Launch.SandboxBaseFilter.For(true, new(1234, 1200)));
+        var plan = new LaunchPlan(PreservedFds: 2, KeepCapSysPtrace: true, LandlockAbi: 6, baseFilter, filter, ExtraFilterFlags: 2, WantsListener: true);
+        var encoded = LaunchProtocol.EncodePlan(plan);
+        Assert.True(LaunchProtocol.TryDecodePlan(encoded, out var decoded, out _));
+        Assert.Equal(2u, decoded.ExtraFilterFlags);
+        Assert.True(decoded.WantsListener);
+        Assert.Equal(2, decoded.PreservedFds);
+        Assert.True(decoded.KeepCapSysPtrace);
+        Assert.Equal(6, decoded.LandlockAbi);
+        Assert.Equal(baseFilter, decoded.BaseFilter);
+        Assert.Equal(filter, decoded.Filter);
 
-        Assert.False(LaunchProtocol.TryDecodePlan(encoded[..^8], out _, out _, out _, out var error));
+        Assert.False(LaunchProtocol.TryDecodePlan(encoded[..^8], out _, out var error));
         Assert.Contains("instructions", error);
-        Assert.False(LaunchProtocol.TryDecodePlan("hello world, no plan"u8, out _, out _, out _, out error));
+        Assert.False(LaunchProtocol.TryDecodePlan("hello world, no plan, none at all"u8, out _, out error));
         Assert.Contains("launch plan", error);
     }
 

@@ -11,9 +11,6 @@ public static class ClassicBinaryFormat
     {
         if (bytes.Length % ClassicInstruction.Size != 0)
             return new BpfError($"{bytes.Length} bytes is not a whole number of 8-byte sock_filter instructions", Location: fileName);
-        var program = new ClassicInstruction[bytes.Length / ClassicInstruction.Size];
-        for (int i = 0; i < program.Length; i++)
-            program[i] = ClassicInstruction.Read(bytes[(i * ClassicInstruction.Size)..]);
-        return program;
+        return ClassicInstruction.Decode(bytes);
     }
 }

@@ -29,8 +29,7 @@ public static class ClassicPolicyCompiler
         }
         int root = g.Load(SeccompData.ArchOffset, next);
 
-        var (optimised, optimisedRoot) = RedundantLoads.Remove(g, root);
-        var program = ClassicLayout.Emit(optimised, optimisedRoot);
+        var program = g.Emit(root);
         if (program.Length > ClassicInstruction.MaxInstructions)
             return new BpfError($"the filter needs {program.Length} instructions; the kernel accepts at most {ClassicInstruction.MaxInstructions} (split the profile or reduce argument rules)");
         var checkedProgram = ClassicChecker.Check(program);

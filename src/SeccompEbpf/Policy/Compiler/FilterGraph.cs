@@ -26,6 +26,13 @@ public sealed class FilterGraph
 
     public FilterNode this[int id] => _nodes[id];
 
+    /// <summary>The cBPF program that starts at <paramref name="root"/>: redundant loads removed, then laid out.</summary>
+    public ClassicInstruction[] Emit(int root)
+    {
+        var (optimised, optimisedRoot) = RedundantLoads.Remove(this, root);
+        return ClassicLayout.Emit(optimised, optimisedRoot);
+    }
+
     public int Return(uint k) => Intern(new FilterNode(FilterNodeKind.Return, RetK, k, -1, -1));
 
     public int Load(uint offset, int next) => Intern(new FilterNode(FilterNodeKind.Load, LdAbsW, offset, next, -1));

@@ -1,0 +1,80 @@
+using SeccompEbpf.Classic;
+using SeccompEbpf.Linux.Interop;
+using static SeccompEbpf.Linux.Interop.LinuxConstants;
+
+namespace SeccompEbpf.Linux.Launch;
+
+/// <summary>The user's choices that loosen the sandbox's own protections (see ENFORCEMENT.md, threat model).</summary>
+public sealed record SandboxOptions
+{
+    /// <summary>--preserve-fds N: fds 3 .. 3+N-1 reach the command as well as 0-2 (as crun and runc count them).</summary>
+    public int PreserveFds { get; init; }
+
+    /// <summary>--keep-cap-sys-ptrace: a root command keeps CAP_SYS_PTRACE (needs Landlock to protect the supervisor).</summary>
+    public bool KeepCapSysPtrace { get; init; }
+}
+
+/// <summary>
+/// What `run` adds to every plan so that the program inside cannot reach the supervisor, the user's
+/// other processes, the terminal or the next sandbox — whatever the policy allows. The supervisor side
+/// (<see cref="Prepare"/>) makes itself non-dumpable and builds the launch plan; the launcher child
+/// applies it (<see cref="LauncherChild"/>).
+/// </summary>
+internal static class SandboxHardening
+{
+    private const int PR_SET_DUMPABLE = 4;
+    private const int CloseRangeNumber = 436; // the unified table: the same on every architecture
+    private const uint CloseRangeCloexec = 1u << 2;
+
+    /// <summary>
+    /// Makes the calling process (the supervisor) non-dumpable, then builds the launch plan. A process
+    /// that is not dumpable can be ptraced, read or written through /proc/PID/mem, process_vm_* or
+    /// pidfd_getfd only with CAP_SYS_PTRACE, which the command does not get: this protects the
+    /// supervisor even where Landlock is missing, and for good (the flag stays until execve).
+    /// </summary>
+    public static (LaunchPlan? Plan, string? Error, string? Warning) Prepare(RunPlan plan, SandboxOptions options)
+    {
+        if (plan.KernelFilter.Count is 0 or > ClassicInstruction.MaxInstructions)
+            return (null, $"the kernel filter has {plan.KernelFilter.Count} instructions; the kernel accepts 1..{ClassicInstruction.MaxInstructions}", null);
+        if (options.PreserveFds is < 0 or > 1000)
+            return (null, $"--preserve-fds takes a count from 0 to 1000, not {options.PreserveFds}", null);
+        if (LibC.Prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
+            return (null, $"prctl(PR_SET_DUMPABLE, 0): {LibC.ErrnoMessage(LibC.LastErrno)}", null);
+        var landlock = Landlock.Abi();
+        string? warning = null;
+        if (landlock == 0)
+        {
+            if (options.KeepCapSysPtrace)
+                return (null, "--keep-cap-sys-ptrace needs Landlock, which this kernel lacks: without it a root command with CAP_SYS_PTRACE could take over this supervisor", null);
+            warning = "this kernel has no Landlock: the command cannot reach this supervisor, but your other processes "
+                + "(your shell, anything running as you) are not protected from ptrace, /proc/PID/mem and signals sent from inside (see ENFORCEMENT.md)";
+        }
+        var signals = landlock >= Landlock.SignalScopingAbi ? (SandboxBaseFilter.SignalGuard?)null
+            : new SandboxBaseFilter.SignalGuard(LibC.GetPid(), LibC.GetPgrp());
+        var needsListener = plan.NeedsListener;
+        var baseFilter = SandboxBaseFilter.For(refuseNewListener: !needsListener, signals);
+        var launch = new LaunchPlan(options.PreserveFds, options.KeepCapSysPtrace, landlock,
+            ClassicInstruction.ToBytes(baseFilter), ClassicInstruction.ToBytes(plan.KernelFilter), plan.ExtraFilterFlags, needsListener);
+        return (launch, null, warning);
+    }
+
+    /// <summary>
+    /// Child side: every fd from 3 + <paramref name="preserved"/> up is closed at execve; fds 3 .. 3 +
+    /// preserved - 1 are kept open across it. The control socket, which lies above them, is already
+    /// close-on-exec and stays usable until then. Returns null or what failed.
+    /// </summary>
+    public static unsafe string? PassOnlyStandardAndPreservedFds(int preserved)
+    {
+        var first = 3 + preserved;
+        if (LibC.Syscall(CloseRangeNumber, first, uint.MaxValue, CloseRangeCloexec) != 0)
+        {
+            if (LibC.LastErrno != ENOSYS && LibC.LastErrno != EINVAL)
+                return $"close_range({first}, ~0, CLOSE_RANGE_CLOEXEC): {LibC.ErrnoMessage(LibC.LastErrno)}";
+            // Before Linux 5.11: mark them one by one, up to the fd limit the runtime raised.
+            for (int fd = first; fd < 65536; fd++) LibC.Fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
+        for (int fd = 3; fd < first; fd++)
+            if (LibC.Fcntl(fd, F_GETFD, 0) >= 0) LibC.Fcntl(fd, F_SETFD, 0);
+        return null;
+    }
+}
