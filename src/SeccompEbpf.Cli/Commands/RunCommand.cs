@@ -9,7 +9,7 @@ public sealed class RunCommand : ICliCommand
 {
     public string Name => "run";
     public string Summary => "run a command under a seccomp policy (eBPF filters, OCI profile, classic filters, or the default)";
-    public string Help => """
+    public string Help => $$"""
         Usage: seccomp-ebpf run [POLICY] [--log FILE] [--show-plan] -- COMMAND [ARGS...]
 
         Runs COMMAND, and every thread and process it starts, under the policy. The policy is split per
@@ -37,6 +37,8 @@ public sealed class RunCommand : ICliCommand
           --notify-all               skip the split: every call goes to the supervisor (slow; to
                                      compare designs or debug a plan)
           --show-plan                print the split (see `seccomp-ebpf plan`) to stderr before running
+        Access rules (static; the kernel checks the resolved file or port itself, Landlock):
+        {{AccessRuleOptions.Help}}
         Sandbox (whatever the policy says; see ENFORCEMENT.md, threat model):
           The command cannot ptrace, read or write this process or any other process outside the
           sandbox (Landlock; this process is also non-dumpable), cannot signal them (Landlock ABI 6+),
@@ -55,15 +57,18 @@ public sealed class RunCommand : ICliCommand
           seccomp-ebpf run --filter examples/filters/02_getpid_counter.o --log decisions.jsonl -- python3 -c 'import os; [os.getpid() for _ in range(5)]'
           seccomp-ebpf run --filter 05_openat_paths.o --map-key allowed_paths=/etc/hostname -- cat /etc/hostname
           seccomp-ebpf run --filter a.o --filter b.o:seccomp -- ./server   # b.o runs first
+          seccomp-ebpf run --fs-system --fs-read /etc/hostname -- cat /etc/hostname
+          seccomp-ebpf run --fs-system -- cat /root/.bashrc   # fails: Permission denied
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--show-plan", "--notify-all", "--keep-cap-sys-ptrace");
+        var cli = new CliArgs(args, "--show-plan", "--notify-all", "--keep-cap-sys-ptrace", "--fs-system");
         var seeds = cli.Options("--map-key").Select(s => MapSeed.Parse(s) ?? throw new CliUsageException($"--map-key takes MAP=TEXT, got '{s}'")).ToList();
         var sources = new PolicySources(cli.Options("--filter"), cli.Option("--profile"), cli.Options("--cbpf")) { MapSeeds = seeds, NotifyEverything = cli.Flag("--notify-all") };
         var logPath = cli.Option("--log");
         bool showPlan = cli.Flag("--show-plan");
+        var access = AccessRuleOptions.Parse(cli);
         var options = new SandboxOptions { PreserveFds = PreservedFdCount(cli.Option("--preserve-fds")), KeepCapSysPtrace = cli.Flag("--keep-cap-sys-ptrace") };
         cli.RejectUnknown();
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
@@ -85,6 +90,7 @@ public sealed class RunCommand : ICliCommand
         }
         try
         {
+            if (!access.IsEmpty) plan = plan with { Access = access };
             var request = new SandboxRequest(plan, cli.Rest[0], cli.Rest[1..])
             {
                 LogPath = logPath,

@@ -31,6 +31,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "open", SetLastError = true)]
     public static partial int Open(byte* path, int flags, uint mode);
 
+    [LibraryImport(Lib, EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    public static partial int Open(string path, int flags, uint mode);
+
     [LibraryImport(Lib, EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 

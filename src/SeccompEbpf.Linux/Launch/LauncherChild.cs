@@ -56,8 +56,8 @@ public static unsafe class LauncherChild
             return Fail(control, $"dropping CAP_SYS_PTRACE: {capError}");
         if (LibC.Prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
             return Fail(control, $"prctl(PR_SET_NO_NEW_PRIVS): {LibC.ErrnoMessage(LibC.LastErrno)}");
-        if (plan.LandlockAbi > 0 && Landlock.RestrictSelfToDomain(plan.LandlockAbi) is var landlockError and not 0)
-            return Fail(control, $"entering the sandbox's Landlock domain (ABI {plan.LandlockAbi}): {LibC.ErrnoMessage(landlockError)}");
+        if (plan.Landlock is { } landlock && Landlock.RestrictSelf(landlock) is { } landlockError)
+            return Fail(control, $"entering the sandbox's Landlock domain (ABI {landlock.Abi}): {landlockError}");
 
         // The base filter first (older): with no listener of its own it refuses NEW_LISTENER, which the
         // policy's filter below may still ask for because the base filter then leaves that rule out.

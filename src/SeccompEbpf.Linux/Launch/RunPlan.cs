@@ -14,6 +14,9 @@ public sealed record RunPlan(IReadOnlyList<ClassicInstruction> KernelFilter, ISy
     /// <summary>Extra seccomp filter flags, e.g. SECCOMP_FILTER_FLAG_LOG (2). TSYNC and NEW_LISTENER are added by the launcher.</summary>
     public uint ExtraFilterFlags { get; init; }
 
+    /// <summary>Static file and TCP-port rules the kernel enforces on resolved objects (Landlock), beside the filter.</summary>
+    public Policy.Access.AccessRules Access { get; init; } = Policy.Access.AccessRules.None;
+
     /// <summary>Names system calls in the decision log; null gives numbers only.</summary>
     public Func<uint, int, string?>? SyscallName { get; init; }
 

@@ -42,10 +42,10 @@ public static class Sandbox
     public static SandboxResult Run(SandboxRequest request)
     {
         using var log = request.LogPath is { } path ? DecisionLog.Open(path, request.Plan.SyscallName) : null;
-        var (launch, hardeningError, warning) = SandboxHardening.Prepare(request.Plan, request.Options);
+        var (launch, hardeningError, warnings) = SandboxHardening.Prepare(request.Plan, request.Options);
+        foreach (var warning in warnings) request.Warn?.Invoke(warning);
         if (launch is not { } launchPlan)
             return new SandboxResult(null, hardeningError, LauncherChild.SetupFailedExit, 0, false);
-        if (warning is not null) request.Warn?.Invoke(warning);
         using var forwarder = request.ForwardSignals ? new SignalForwarder() : null;
         var outcome = SandboxLauncher.Launch(request.Launcher, launchPlan, request.Command, request.Arguments, request.StandardOutputPath);
         if (outcome.Command is not { } command)

@@ -12,6 +12,9 @@ public sealed record SandboxOptions
 
     /// <summary>--keep-cap-sys-ptrace: a root command keeps CAP_SYS_PTRACE (needs Landlock to protect the supervisor).</summary>
     public bool KeepCapSysPtrace { get; init; }
+
+    /// <summary>Behave as on a kernel without Landlock (tests of the fallback protections).</summary>
+    internal bool IgnoreLandlock { get; init; }
 }
 
 /// <summary>
@@ -32,30 +35,32 @@ internal static class SandboxHardening
     /// pidfd_getfd only with CAP_SYS_PTRACE, which the command does not get: this protects the
     /// supervisor even where Landlock is missing, and for good (the flag stays until execve).
     /// </summary>
-    public static (LaunchPlan? Plan, string? Error, string? Warning) Prepare(RunPlan plan, SandboxOptions options)
+    public static (LaunchPlan? Plan, string? Error, IReadOnlyList<string> Warnings) Prepare(RunPlan plan, SandboxOptions options)
     {
+        var warnings = new List<string>();
         if (plan.KernelFilter.Count is 0 or > ClassicInstruction.MaxInstructions)
-            return (null, $"the kernel filter has {plan.KernelFilter.Count} instructions; the kernel accepts 1..{ClassicInstruction.MaxInstructions}", null);
+            return (null, $"the kernel filter has {plan.KernelFilter.Count} instructions; the kernel accepts 1..{ClassicInstruction.MaxInstructions}", warnings);
         if (options.PreserveFds is < 0 or > 1000)
-            return (null, $"--preserve-fds takes a count from 0 to 1000, not {options.PreserveFds}", null);
+            return (null, $"--preserve-fds takes a count from 0 to 1000, not {options.PreserveFds}", warnings);
         if (LibC.Prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-            return (null, $"prctl(PR_SET_DUMPABLE, 0): {LibC.ErrnoMessage(LibC.LastErrno)}", null);
-        var landlock = Landlock.Abi();
-        string? warning = null;
-        if (landlock == 0)
+            return (null, $"prctl(PR_SET_DUMPABLE, 0): {LibC.ErrnoMessage(LibC.LastErrno)}", warnings);
+        var abi = options.IgnoreLandlock ? 0 : Landlock.Abi();
+        if (abi == 0)
         {
             if (options.KeepCapSysPtrace)
-                return (null, "--keep-cap-sys-ptrace needs Landlock, which this kernel lacks: without it a root command with CAP_SYS_PTRACE could take over this supervisor", null);
-            warning = "this kernel has no Landlock: the command cannot reach this supervisor, but your other processes "
-                + "(your shell, anything running as you) are not protected from ptrace, /proc/PID/mem and signals sent from inside (see ENFORCEMENT.md)";
+                return (null, "--keep-cap-sys-ptrace needs Landlock, which this kernel lacks: without it a root command with CAP_SYS_PTRACE could take over this supervisor", warnings);
+            warnings.Add("this kernel has no Landlock: the command cannot reach this supervisor, but your other processes "
+                + "(your shell, anything running as you) are not protected from ptrace, /proc/PID/mem and signals sent from inside (see ENFORCEMENT.md)");
         }
-        var signals = landlock >= Landlock.SignalScopingAbi ? (SandboxBaseFilter.SignalGuard?)null
+        var landlock = LandlockPlan.For(abi, plan.Access, warnings, out var landlockError);
+        if (landlockError is not null) return (null, landlockError, warnings);
+        var signals = abi >= Landlock.SignalScopingAbi ? (SandboxBaseFilter.SignalGuard?)null
             : new SandboxBaseFilter.SignalGuard(LibC.GetPid(), LibC.GetPgrp());
         var needsListener = plan.NeedsListener;
         var baseFilter = SandboxBaseFilter.For(refuseNewListener: !needsListener, signals);
         var launch = new LaunchPlan(options.PreserveFds, options.KeepCapSysPtrace, landlock,
             ClassicInstruction.ToBytes(baseFilter), ClassicInstruction.ToBytes(plan.KernelFilter), plan.ExtraFilterFlags, needsListener);
-        return (launch, null, warning);
+        return (launch, null, warnings);
     }
 
     /// <summary>

@@ -44,19 +44,23 @@ public sealed class PureLogicTests
     {
         var filter = ClassicInstruction.ToBytes(NotifyListFilter.Build(AuditArch.X86_64, [39]));
         var baseFilter = ClassicInstruction.ToBytes(Launch.SandboxBaseFilter.For(true, new(1234, 1200)));
-        var plan = new LaunchPlan(PreservedFds: 2, KeepCapSysPtrace: true, LandlockAbi: 6, baseFilter, filter, ExtraFilterFlags: 2, WantsListener: true);
+        var landlock = new Linux.Interop.LandlockRequest(6, 0x7, 0x3, 0x2, [("/usr", 0x5ul)], [(8080, 0x1ul)]);
+        var plan = new LaunchPlan(PreservedFds: 2, KeepCapSysPtrace: true, landlock, baseFilter, filter, ExtraFilterFlags: 2, WantsListener: true);
         var encoded = LaunchProtocol.EncodePlan(plan);
         Assert.True(LaunchProtocol.TryDecodePlan(encoded, out var decoded, out _));
         Assert.Equal(2u, decoded.ExtraFilterFlags);
         Assert.True(decoded.WantsListener);
         Assert.Equal(2, decoded.PreservedFds);
         Assert.True(decoded.KeepCapSysPtrace);
-        Assert.Equal(6, decoded.LandlockAbi);
+        Assert.Equal(landlock.Abi, decoded.Landlock!.Value.Abi);
+        Assert.Equal(landlock.Paths, decoded.Landlock.Value.Paths);
+        Assert.Equal(landlock.Ports, decoded.Landlock.Value.Ports);
+        Assert.Equal((0x7ul, 0x3ul, 0x2ul), (decoded.Landlock.Value.HandledFs, decoded.Landlock.Value.HandledNet, decoded.Landlock.Value.Scoped));
         Assert.Equal(baseFilter, decoded.BaseFilter);
         Assert.Equal(filter, decoded.Filter);
 
         Assert.False(LaunchProtocol.TryDecodePlan(encoded[..^8], out _, out var error));
-        Assert.Contains("instructions", error);
+        Assert.Contains("damaged", error);
         Assert.False(LaunchProtocol.TryDecodePlan("hello world, no plan, none at all"u8, out _, out error));
         Assert.Contains("launch plan", error);
     }
