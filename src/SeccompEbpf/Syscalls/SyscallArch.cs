@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using SeccompEbpf.Syscalls.Generated;
+using Audit = SeccompEbpf.Model.AuditArch;
 
 namespace SeccompEbpf.Syscalls;
 
@@ -65,36 +66,39 @@ public sealed record SyscallArchFacts(
 /// <summary>Facts about each ABI (the one place that states them) and the names profiles use.</summary>
 public static class SyscallArchInfo
 {
+    private const bool Args64 = true, Args32 = false;        // SyscallArchFacts.WideArguments
+    private const bool SocketcallIpc = true, DirectOnly = false; // SyscallArchFacts.Multiplexed
+
     private static readonly SyscallArchFacts[] AllFacts =
     [
-        new(SyscallArch.X86_64, "x86_64", Model.AuditArch.X86_64, true, false, GeneratedSyscallTables.X86_64, "amd64", "x86-64"),
-        new(SyscallArch.I386, "x86", Model.AuditArch.I386, false, true, GeneratedSyscallTables.I386, "i386", "386", "i686"),
+        new(SyscallArch.X86_64, "x86_64", Audit.X86_64, Args64, DirectOnly, GeneratedSyscallTables.X86_64, "amd64", "x86-64"),
+        new(SyscallArch.I386, "x86", Audit.I386, Args32, SocketcallIpc, GeneratedSyscallTables.I386, "i386", "386", "i686"),
         // x32 shares AUDIT_ARCH_X86_64; its numbers carry the x32 bit.
-        new(SyscallArch.X32, "x32", Model.AuditArch.X86_64, false, false, GeneratedSyscallTables.X32),
-        new(SyscallArch.AArch64, "aarch64", Model.AuditArch.AArch64, true, false, GeneratedSyscallTables.AArch64, "arm64"),
+        new(SyscallArch.X32, "x32", Audit.X86_64, Args32, DirectOnly, GeneratedSyscallTables.X32),
+        new(SyscallArch.AArch64, "aarch64", Audit.AArch64, Args64, DirectOnly, GeneratedSyscallTables.AArch64, "arm64"),
         // EABI only: OABI's socketcall/ipc are not part of libseccomp's arm.
-        new(SyscallArch.Arm, "arm", Model.AuditArch.Arm, false, false, GeneratedSyscallTables.Arm),
-        new(SyscallArch.RiscV64, "riscv64", Model.AuditArch.RiscV64, true, false, GeneratedSyscallTables.RiscV64),
-        new(SyscallArch.LoongArch64, "loongarch64", Model.AuditArch.LoongArch64, true, false, GeneratedSyscallTables.LoongArch64, "loong64"),
-        new(SyscallArch.M68k, "m68k", Model.AuditArch.M68k, false, true, GeneratedSyscallTables.M68k),
+        new(SyscallArch.Arm, "arm", Audit.Arm, Args32, DirectOnly, GeneratedSyscallTables.Arm),
+        new(SyscallArch.RiscV64, "riscv64", Audit.RiscV64, Args64, DirectOnly, GeneratedSyscallTables.RiscV64),
+        new(SyscallArch.LoongArch64, "loongarch64", Audit.LoongArch64, Args64, DirectOnly, GeneratedSyscallTables.LoongArch64, "loong64"),
+        new(SyscallArch.M68k, "m68k", Audit.M68k, Args32, SocketcallIpc, GeneratedSyscallTables.M68k),
         // MIPS numbers start at 4000 (o32), 5000 (n64) and 6000 (n32); the tables include the base.
-        new(SyscallArch.Mips, "mips", Model.AuditArch.Mips, false, true, GeneratedSyscallTables.MipsO32),
-        new(SyscallArch.MipsEl, "mipsel", Model.AuditArch.MipsEl, false, true, GeneratedSyscallTables.MipsO32, "mipsle"),
-        new(SyscallArch.Mips64, "mips64", Model.AuditArch.Mips64, true, false, GeneratedSyscallTables.MipsN64),
-        new(SyscallArch.MipsEl64, "mipsel64", Model.AuditArch.MipsEl64, true, false, GeneratedSyscallTables.MipsN64, "mips64le"),
-        new(SyscallArch.Mips64N32, "mips64n32", Model.AuditArch.Mips64N32, false, false, GeneratedSyscallTables.MipsN32),
-        new(SyscallArch.MipsEl64N32, "mipsel64n32", Model.AuditArch.MipsEl64N32, false, false, GeneratedSyscallTables.MipsN32),
-        new(SyscallArch.Parisc, "parisc", Model.AuditArch.Parisc, false, false, GeneratedSyscallTables.Parisc),
-        new(SyscallArch.Parisc64, "parisc64", Model.AuditArch.Parisc64, true, false, GeneratedSyscallTables.Parisc64),
-        new(SyscallArch.Ppc, "ppc", Model.AuditArch.Ppc, false, true, GeneratedSyscallTables.Ppc),
+        new(SyscallArch.Mips, "mips", Audit.Mips, Args32, SocketcallIpc, GeneratedSyscallTables.MipsO32),
+        new(SyscallArch.MipsEl, "mipsel", Audit.MipsEl, Args32, SocketcallIpc, GeneratedSyscallTables.MipsO32, "mipsle"),
+        new(SyscallArch.Mips64, "mips64", Audit.Mips64, Args64, DirectOnly, GeneratedSyscallTables.MipsN64),
+        new(SyscallArch.MipsEl64, "mipsel64", Audit.MipsEl64, Args64, DirectOnly, GeneratedSyscallTables.MipsN64, "mips64le"),
+        new(SyscallArch.Mips64N32, "mips64n32", Audit.Mips64N32, Args32, DirectOnly, GeneratedSyscallTables.MipsN32),
+        new(SyscallArch.MipsEl64N32, "mipsel64n32", Audit.MipsEl64N32, Args32, DirectOnly, GeneratedSyscallTables.MipsN32),
+        new(SyscallArch.Parisc, "parisc", Audit.Parisc, Args32, DirectOnly, GeneratedSyscallTables.Parisc),
+        new(SyscallArch.Parisc64, "parisc64", Audit.Parisc64, Args64, DirectOnly, GeneratedSyscallTables.Parisc64),
+        new(SyscallArch.Ppc, "ppc", Audit.Ppc, Args32, SocketcallIpc, GeneratedSyscallTables.Ppc),
         // 64-bit PowerPC keeps socketcall and ipc (libseccomp multiplexes them there too).
-        new(SyscallArch.Ppc64, "ppc64", Model.AuditArch.Ppc64, true, true, GeneratedSyscallTables.Ppc64),
-        new(SyscallArch.Ppc64Le, "ppc64le", Model.AuditArch.Ppc64Le, true, true, GeneratedSyscallTables.Ppc64),
-        new(SyscallArch.S390, "s390", Model.AuditArch.S390, false, true, GeneratedSyscallTables.S390),
-        new(SyscallArch.S390X, "s390x", Model.AuditArch.S390X, true, true, GeneratedSyscallTables.S390X),
+        new(SyscallArch.Ppc64, "ppc64", Audit.Ppc64, Args64, SocketcallIpc, GeneratedSyscallTables.Ppc64),
+        new(SyscallArch.Ppc64Le, "ppc64le", Audit.Ppc64Le, Args64, SocketcallIpc, GeneratedSyscallTables.Ppc64),
+        new(SyscallArch.S390, "s390", Audit.S390, Args32, SocketcallIpc, GeneratedSyscallTables.S390),
+        new(SyscallArch.S390X, "s390x", Audit.S390X, Args64, SocketcallIpc, GeneratedSyscallTables.S390X),
         // libseccomp's "sh" is little-endian SuperH (AUDIT_ARCH_SHEL), "sheb" big-endian (AUDIT_ARCH_SH).
-        new(SyscallArch.Sh, "sh", Model.AuditArch.ShEl, false, true, GeneratedSyscallTables.SuperH),
-        new(SyscallArch.ShEb, "sheb", Model.AuditArch.Sh, false, true, GeneratedSyscallTables.SuperH),
+        new(SyscallArch.Sh, "sh", Audit.ShEl, Args32, SocketcallIpc, GeneratedSyscallTables.SuperH),
+        new(SyscallArch.ShEb, "sheb", Audit.Sh, Args32, SocketcallIpc, GeneratedSyscallTables.SuperH),
     ];
 
     private static readonly FrozenDictionary<SyscallArch, SyscallArchFacts> ByArch = AllFacts.ToFrozenDictionary(f => f.Arch);
