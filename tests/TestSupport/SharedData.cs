@@ -14,6 +14,7 @@ public static class SharedData
     public static string ConformanceTests => Path.Combine(SharedRoot, "testdata", "bpf-conformance", "tests");
     public static string ConformanceNegative => Path.Combine(SharedRoot, "testdata", "bpf-conformance", "negative");
     public static string Profiles => Path.Combine(SharedRoot, "testdata", "profiles");
+    public static string LibSeccompVectors => Path.Combine(SharedRoot, "testdata", "libseccomp-vectors");
 
     /// <summary>Returns the path, or null with a reason when the shared data is not there.</summary>
     public static string? TryDirectory(string path, out string skipReason)

@@ -39,8 +39,11 @@ public sealed class CompileCommand : ICliCommand
                  seccomp-ebpf objdump/exec (needs --output; -o is the same)
 
         Options:
-          --arch ARCH     filter exactly these ABIs instead of the profile's (repeatable):
-                          x86_64, x86 (i386), x32, aarch64, arm, riscv64
+          --arch ARCH     filter exactly these ABIs instead of the profile's (repeatable), any
+                          of libseccomp's: x86_64, x86 (i386), x32, aarch64, arm, riscv64,
+                          loongarch64, m68k, mips, mipsel, mips64, mipsel64, mips64n32,
+                          mipsel64n32, parisc, parisc64, ppc, ppc64, ppc64le, s390, s390x,
+                          sh, sheb (or SCMP_ARCH_* / Go names: amd64, arm64, mips64le, ...)
           --native ARCH   the host arch Docker would pick the archMap entry for (default x86_64)
           --caps LIST     container capabilities (default: Docker's default set); "none" for none
           --kernel X.Y    kernel version for minKernel (default: the running kernel)
@@ -129,8 +132,8 @@ public sealed class CompileCommand : ICliCommand
     {
         var forced = new List<SyscallArch>();
         foreach (var name in arches.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries)))
-            forced.Add(SyscallArchInfo.TryParse(name, out var a) ? a : throw new CliUsageException($"unknown --arch '{name}' (x86_64, x86, x32, aarch64, arm, riscv64)"));
-        if (!SyscallArchInfo.TryParse(native, out var nativeArch)) throw new CliUsageException($"unknown --native '{native}'");
+            forced.Add(SyscallArchInfo.TryParse(name, out var a) ? a : throw new CliUsageException($"unknown --arch '{name}' ({SyscallArchInfo.ShortNames})"));
+        if (!SyscallArchInfo.TryParse(native, out var nativeArch)) throw new CliUsageException($"unknown --native '{native}' ({SyscallArchInfo.ShortNames})");
         KernelVersion? version = null;
         var kernelText = kernel ?? RunningKernel();
         if (kernelText is not null)

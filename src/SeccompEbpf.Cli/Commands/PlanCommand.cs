@@ -24,7 +24,8 @@ public sealed class PlanCommand : ICliCommand
           --filter FILE.o[:SECTION]  eBPF object (clang -O2 -target bpf); SECTION picks one program
           --profile FILE.json        OCI / Docker seccomp profile
           --cbpf FILE                classic filter (bpf_asm text, tcpdump -dd/-ddd, raw bytes)
-          --arch ARCH                x86_64 (default; x32 and i386 with the default policy), x32, i386, aarch64, arm, riscv64
+          --arch ARCH                x86_64 (default; x32 and i386 with the default policy), or any
+                                     ABI of `compile --arch` (x32, x86, aarch64, arm, riscv64, s390x, ...)
           --kernel-filter            also print the kernel cBPF program
           --json                     machine-readable output
 
@@ -44,7 +45,7 @@ public sealed class PlanCommand : ICliCommand
 
         var arches = new List<SyscallArch>();
         foreach (var name in archNames)
-            arches.Add(SyscallArchInfo.TryParse(name, out var a) ? a : throw new CliUsageException($"unknown --arch '{name}' (x86_64, x32, i386, aarch64, arm, riscv64)"));
+            arches.Add(SyscallArchInfo.TryParse(name, out var a) ? a : throw new CliUsageException($"unknown --arch '{name}' ({SyscallArchInfo.ShortNames})"));
         bool usingDefault = ebpf.Count == 0 && profile is null && classic.Count == 0;
         if (arches.Count == 0) arches.AddRange(usingDefault ? Policy.Default.DefaultPolicy.Arches : [SyscallArch.X86_64]);
 

@@ -31,7 +31,9 @@ public sealed class SimulateCommand : ICliCommand
         Options:
           --as WHO       loader of eBPF filters: {string.Join(", ", LoaderPrivileges.Presets.Keys)} (default unprivileged)
           --syscall X    system call name (from the --arch table) or number
-          --arch ARCH    x86_64 (default), x32, i386, aarch64, arm, riscv64
+          --arch ARCH    x86_64 (default), x86 (i386), x32, aarch64, arm, riscv64, loongarch64,
+                         m68k, mips, mipsel, mips64, mipsel64, mips64n32, mipsel64n32, parisc,
+                         parisc64, ppc, ppc64, ppc64le, s390, s390x, sh, sheb
           --args LIST    up to six arguments, comma-separated (decimal, 0x hex, negative)
           --ip N         instruction_pointer seen by the filters (default 0)
           --trace FILE   output of strace -f -o FILE CMD; names are resolved with the --arch table,
@@ -61,7 +63,7 @@ public sealed class SimulateCommand : ICliCommand
         var sources = FiltersInOrder(args);
         if (sources.Count == 0) throw new CliUsageException("give at least one --filter, --cbpf or --profile");
         if ((syscall is null) == (traceFile is null)) throw new CliUsageException("give either --syscall NAME|NR or --trace FILE");
-        if (!SyscallArchInfo.TryParse(archName, out var arch)) throw new CliUsageException($"unknown --arch '{archName}' (x86_64, x32, i386, aarch64, arm, riscv64)");
+        if (!SyscallArchInfo.TryParse(archName, out var arch)) throw new CliUsageException($"unknown --arch '{archName}' ({SyscallArchInfo.ShortNames})");
         if (!LoaderPrivileges.Presets.TryGetValue(who, out var privileges))
             throw new CliUsageException($"--as must be one of {string.Join(", ", LoaderPrivileges.Presets.Keys)}, not '{who}'");
 

@@ -6,7 +6,8 @@ namespace SeccompEbpf.Classic;
 
 /// <summary>
 /// Runs a classic seccomp filter exactly as Linux does after its classic-to-eBPF conversion:
-/// 32-bit A and X start at 0, ld [k] reads a native-endian word of seccomp_data, #len is 64,
+/// 32-bit A and X start at 0, ld [k] reads a native-endian word of seccomp_data (the calling
+/// ABI's byte order: big-endian for s390x, ppc64, mips, ...), #len is 64,
 /// arithmetic wraps at 32 bits, a run-time division by X = 0 ends the filter with 0
 /// (SECCOMP_RET_KILL_THREAD), a shift by X uses X &amp; 31 (as the kernel's interpreter and the x86
 /// JIT do).
@@ -93,7 +94,11 @@ public static class ClassicInterpreter
         }
     }
 
-    /// <summary>The 32-bit word of seccomp_data at byte offset <paramref name="offset"/> (little-endian layout).</summary>
+    /// <summary>
+    /// The 32-bit word of seccomp_data at byte offset <paramref name="offset"/>, as the kernel of the
+    /// calling ABI lays it out: arguments are native 64-bit words, so on a big-endian ABI
+    /// (<see cref="AuditArch.IsBigEndian"/>) an argument's first word is its high half.
+    /// </summary>
     public static uint LoadWord(in SeccompData data, uint offset, int pc = -1)
     {
         if (offset >= SeccompData.Size || (offset & 3) != 0)
@@ -107,7 +112,8 @@ public static class ClassicInterpreter
         }
         int rel = (int)offset - SeccompData.ArgsOffset;
         ulong arg = data.Args[rel >> 3];
-        return (rel & 4) == 0 ? (uint)arg : (uint)(arg >> 32);
+        bool lowHalf = ((rel & 4) == 0) != AuditArch.IsBigEndian(data.Arch);
+        return lowHalf ? (uint)arg : (uint)(arg >> 32);
     }
 
     private static int ScratchIndex(ClassicInstruction ins, int pc) =>

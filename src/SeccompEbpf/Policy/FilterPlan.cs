@@ -36,6 +36,9 @@ public sealed record ArchGroup(uint AuditArch, IReadOnlyList<SyscallArch> Arches
 {
     public const uint X32Bit = 0x40000000;
 
+    /// <summary>The ABIs of this audit arch store arguments big-endian (the high word first in seccomp_data).</summary>
+    public bool BigEndian => Model.AuditArch.IsBigEndian(AuditArch);
+
     /// <summary>True when <paramref name="nr"/> belongs to another ABI of the same audit arch.</summary>
     public bool IsForeignNr(uint nr) => Guard switch
     {

@@ -14,7 +14,8 @@ public sealed record ResolveResult(FilterPlan Plan, IReadOnlyList<ProfileDiagnos
 /// <item>a rule whose action equals the default action is dropped (runc: libseccomp refuses it);</item>
 /// <item>conditions naming the same argument twice are split into one rule per condition (runc);</item>
 /// <item>a name an ABI does not have is skipped for that ABI and reported;</item>
-/// <item>on i386 a socket/IPC call is also matched through socketcall/ipc with arg0 == call (libseccomp).</item>
+/// <item>on ABIs that multiplex (i386, m68k, mips o32, ppc, ppc64, s390, s390x, sh) a socket/IPC call
+/// is also matched through socketcall/ipc with arg0 == call (libseccomp).</item>
 /// </list>
 /// </summary>
 public static class PolicyResolver

@@ -36,7 +36,8 @@ public static class KernelFilterBuilder
 
     private static int EmitArch(FilterGraph g, ArchSplit arch)
     {
-        var nodes = arch.Entries.Select(e => EmitEntry(g, e)).ToArray();
+        bool bigEndian = AuditArch.IsBigEndian(arch.AuditArch);
+        var nodes = arch.Entries.Select(e => EmitEntry(g, e, bigEndian)).ToArray();
         var targets = new Dictionary<uint, int>();
         for (int i = 0; i < arch.Entries.Count; i++)
             if (arch.Entries[i].IsSingle) targets[arch.Entries[i].Low] = nodes[i];
@@ -46,10 +47,10 @@ public static class KernelFilterBuilder
         return SyscallDispatch.Emit(g, targets, Otherwise, breakpoints, real);
     }
 
-    private static int EmitEntry(FilterGraph g, SplitEntry entry)
+    private static int EmitEntry(FilterGraph g, SplitEntry entry, bool bigEndian)
     {
         int fallback = g.Return(entry.KernelAction.Value);
         if (entry.Kind != SplitKind.KernelArguments) return fallback;
-        return ArgTestEmitter.EmitRules(g, entry.Rules, fallback);
+        return ArgTestEmitter.EmitRules(g, entry.Rules, fallback, bigEndian);
     }
 }

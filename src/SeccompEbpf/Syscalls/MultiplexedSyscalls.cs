@@ -1,9 +1,11 @@
 namespace SeccompEbpf.Syscalls;
 
 /// <summary>
-/// i386 reaches the socket and System V IPC calls two ways: directly (socket = 359, ...) and through
-/// the multiplexers socketcall(call, args) and ipc(call, ...). Like libseccomp, a rule on such a
-/// call also guards the multiplexer with arg0 == call number (linux/net.h SYS_*, linux/ipc.h).
+/// On ABIs that multiplex (i386, m68k, mips o32, ppc, ppc64, s390, s390x, sh), the socket and
+/// System V IPC calls reach the kernel two ways: directly where the kernel has a number for them
+/// (since Linux 4.3 for most socket calls) and through socketcall(call, args) and ipc(call, ...).
+/// Like libseccomp (abi_rule_add), a rule on such a call also guards the multiplexer with
+/// arg0 == call number (linux/net.h SYS_*, linux/ipc.h), its other conditions kept.
 /// </summary>
 public static class MultiplexedSyscalls
 {
@@ -25,14 +27,20 @@ public static class MultiplexedSyscalls
         ["shmat"] = 21, ["shmdt"] = 22, ["shmget"] = 23, ["shmctl"] = 24,
     };
 
+    /// <summary>The multiplexer and call number of <paramref name="name"/> on an ABI that multiplexes, whatever the ABI.</summary>
+    public static bool TryGetFamily(string name, out string multiplexer, out int call)
+    {
+        multiplexer = "";
+        if (SocketCalls.TryGetValue(name, out call)) { multiplexer = SocketCall; return true; }
+        if (IpcCalls.TryGetValue(name, out call)) { multiplexer = Ipc; return true; }
+        return false;
+    }
+
     /// <summary>On <paramref name="arch"/>, the multiplexer and call number that also reach <paramref name="name"/>, if any.</summary>
     public static bool TryGet(SyscallArch arch, string name, out string multiplexer, out int call)
     {
         multiplexer = "";
         call = 0;
-        if (arch != SyscallArch.I386) return false;
-        if (SocketCalls.TryGetValue(name, out call)) { multiplexer = SocketCall; return true; }
-        if (IpcCalls.TryGetValue(name, out call)) { multiplexer = Ipc; return true; }
-        return false;
+        return arch.MultiplexesSocketAndIpc() && TryGetFamily(name, out multiplexer, out call);
     }
 }

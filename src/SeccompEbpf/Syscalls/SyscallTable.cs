@@ -1,11 +1,11 @@
 using System.Collections.Frozen;
-using SeccompEbpf.Syscalls.Generated;
 
 namespace SeccompEbpf.Syscalls;
 
 /// <summary>
 /// System-call names and numbers of one ABI (generated from libseccomp's tables by
-/// tools/syscall-tables/generate.py). x32 numbers include the x32 bit 0x40000000.
+/// tools/syscall-tables/generate.py). x32 numbers include the x32 bit 0x40000000, MIPS numbers
+/// their ABI's base (4000 o32, 5000 n64, 6000 n32).
 /// </summary>
 public sealed class SyscallTable
 {
@@ -29,15 +29,8 @@ public sealed class SyscallTable
 
     public string? NameOf(int number) => _byNumber.GetValueOrDefault(number);
 
-    private static readonly FrozenDictionary<SyscallArch, SyscallTable> Tables = new Dictionary<SyscallArch, SyscallTable>
-    {
-        [SyscallArch.X86_64] = new(SyscallArch.X86_64, GeneratedSyscallTables.X86_64),
-        [SyscallArch.I386] = new(SyscallArch.I386, GeneratedSyscallTables.I386),
-        [SyscallArch.X32] = new(SyscallArch.X32, GeneratedSyscallTables.X32),
-        [SyscallArch.AArch64] = new(SyscallArch.AArch64, GeneratedSyscallTables.AArch64),
-        [SyscallArch.Arm] = new(SyscallArch.Arm, GeneratedSyscallTables.Arm),
-        [SyscallArch.RiscV64] = new(SyscallArch.RiscV64, GeneratedSyscallTables.RiscV64),
-    }.ToFrozenDictionary();
+    private static readonly FrozenDictionary<SyscallArch, SyscallTable> Tables =
+        SyscallArchInfo.All.ToFrozenDictionary(a => a, a => new SyscallTable(a, a.Facts().Table));
 
     public static SyscallTable For(SyscallArch arch) => Tables[arch];
 }

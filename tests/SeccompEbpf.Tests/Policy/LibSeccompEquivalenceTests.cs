@@ -18,6 +18,12 @@ public class LibSeccompEquivalenceTests(ITestOutputHelper output)
         { "docker-default.json", "riscv64" },
         { "podman-default.json", "x86_64" },
         { "podman-default.json", "aarch64" },
+        // Big-endian, 31/32-bit sub-arches, socketcall/ipc multiplexing, MIPS number bases.
+        { "docker-default.json", "s390x" },
+        { "docker-default.json", "ppc64le" },
+        { "docker-default.json", "mips64" },
+        { "docker-default.json", "mipsel64n32" },
+        { "podman-default.json", "s390x" },
     };
 
     [Theory]

@@ -1,5 +1,6 @@
 using SeccompEbpf.Classic;
 using SeccompEbpf.Model;
+using SeccompEbpf.Syscalls;
 using static SeccompEbpf.Classic.ClassicOpcodes;
 
 namespace SeccompEbpf.Tests.Policy;
@@ -26,32 +27,60 @@ internal static class LibSeccompMissingLoadRepair
             if (program[block].Code != LdAbsW) blocks.Add(block);
             pc = pc + 1 + program[pc].Jf;
         }
-        var result = program.ToList();
+        var code = Decode(program);
         foreach (var block in blocks.Distinct().OrderByDescending(b => b))
-            Insert(result, block, ClassicInstruction.Stmt(LdAbsW, (uint)SeccompData.NrOffset));
-        return (result.ToArray(), blocks.Count);
+            code = InsertLoad(code, block);
+        return (Encode(code), blocks.Count);
     }
 
-    private static bool IsArchValue(uint k) =>
-        k is AuditArch.X86_64 or AuditArch.I386 or AuditArch.AArch64 or AuditArch.Arm or AuditArch.RiscV64;
+    private static bool IsArchValue(uint k) => SyscallArchInfo.All.Any(a => a.AuditArch() == k);
 
-    /// <summary>Inserts at <paramref name="at"/>; jumps over it grow by one, jumps to it now reach the new instruction.</summary>
-    private static void Insert(List<ClassicInstruction> program, int at, ClassicInstruction instruction)
+    /// <summary>An instruction whose jumps name absolute targets (Ja's in True).</summary>
+    private sealed record Slot(ClassicInstruction Instruction, int True = -1, int False = -1)
     {
-        for (int i = 0; i < at; i++)
+        public bool IsConditional => (Instruction.Code & 0x07) == 0x05 && Instruction.Code != Ja;
+    }
+
+    private static List<Slot> Decode(ClassicInstruction[] program) => program.Select((ins, i) =>
+        ins.Code == Ja ? new Slot(ins, i + 1 + (int)ins.K)
+        : (ins.Code & 0x07) == 0x05 ? new Slot(ins, i + 1 + ins.Jt, i + 1 + ins.Jf)
+        : new Slot(ins)).ToList();
+
+    /// <summary>Inserts "ld [0]" at <paramref name="at"/>: jumps to <paramref name="at"/> now reach the load.</summary>
+    private static List<Slot> InsertLoad(List<Slot> code, int at)
+    {
+        int Shift(int target) => target > at ? target + 1 : target;
+        var result = code.Select(s => s with { True = Shift(s.True), False = Shift(s.False) }).ToList();
+        result.Insert(at, new Slot(ClassicInstruction.Stmt(LdAbsW, (uint)SeccompData.NrOffset)));
+        return result;
+    }
+
+    /// <summary>Offsets from the absolute targets; a conditional jump beyond 255 goes through a "ja" placed right after it.</summary>
+    private static ClassicInstruction[] Encode(List<Slot> code)
+    {
+        while (AddTrampoline(code)) { }
+        return code.Select((s, i) =>
+            s.Instruction.Code == Ja ? s.Instruction with { K = (uint)(s.True - i - 1) }
+            : s.IsConditional ? s.Instruction with { Jt = (byte)(s.True - i - 1), Jf = (byte)(s.False - i - 1) }
+            : s.Instruction).ToArray();
+    }
+
+    /// <summary>Gives the first conditional jump that cannot reach a target a trampoline; false when none is left.</summary>
+    private static bool AddTrampoline(List<Slot> code)
+    {
+        for (int i = 0; i < code.Count; i++)
         {
-            var ins = program[i];
-            if ((ins.Code & 0x07) != 0x05) continue;
-            if (ins.Code == Ja)
-            {
-                if (i + 1 + ins.K > at) program[i] = ins with { K = ins.K + 1 };
-                continue;
-            }
-            byte Grow(byte off) => i + 1 + off > at
-                ? checked((byte)(off + 1))
-                : off;
-            program[i] = ins with { Jt = Grow(ins.Jt), Jf = Grow(ins.Jf) };
+            var s = code[i];
+            if (!s.IsConditional) continue;
+            bool farTrue = s.True - i - 1 > byte.MaxValue;
+            if (!farTrue && s.False - i - 1 <= byte.MaxValue) continue;
+            int Shift(int target) => target > i ? target + 1 : target;
+            for (int j = 0; j < code.Count; j++)
+                code[j] = code[j] with { True = Shift(code[j].True), False = Shift(code[j].False) };
+            code.Insert(i + 1, new Slot(ClassicInstruction.Stmt(Ja, 0), farTrue ? code[i].True : code[i].False));
+            code[i] = farTrue ? code[i] with { True = i + 1 } : code[i] with { False = i + 1 };
+            return true;
         }
-        program.Insert(at, instruction);
+        return false;
     }
 }

@@ -44,6 +44,9 @@ internal static partial class LibSeccompNative
     [LibraryImport(Library, EntryPoint = "seccomp_syscall_resolve_name", StringMarshalling = StringMarshalling.Utf8)]
     public static partial int SyscallResolveName(string name);
 
+    [LibraryImport(Library, EntryPoint = "seccomp_syscall_resolve_name_arch", StringMarshalling = StringMarshalling.Utf8)]
+    public static partial int SyscallResolveNameArch(uint archToken, string name);
+
     [LibraryImport(Library, EntryPoint = "seccomp_attr_set")]
     public static partial int AttrSet(IntPtr ctx, int attr, uint value);
 

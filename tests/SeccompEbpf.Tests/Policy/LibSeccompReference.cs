@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Model;
 using SeccompEbpf.Policy;
@@ -27,10 +28,11 @@ internal static class LibSeccompReference
             if (tree == Tree.Binary)
                 Check(LibSeccompNative.AttrSet(ctx, LibSeccompNative.AttrCtlOptimize, 2), "set binary-tree optimisation");
             var arches = PolicyResolver.SelectArches(profile, target, []);
-            foreach (var arch in arches.Where(a => Token(a) != LibSeccompNative.ArchNative()))
-                Check(LibSeccompNative.ArchAdd(ctx, Token(arch)), $"add arch {arch}");
+            // Native first out: libseccomp refuses (-EDOM) a filter that mixes byte orders.
             if (!arches.Any(a => Token(a) == LibSeccompNative.ArchNative()))
                 Check(LibSeccompNative.ArchRemove(ctx, LibSeccompNative.ArchNative()), "remove native arch");
+            foreach (var arch in arches.Where(a => Token(a) != LibSeccompNative.ArchNative()))
+                Check(LibSeccompNative.ArchAdd(ctx, Token(arch)), $"add arch {arch}");
 
             foreach (var rule in profile.Syscalls.Where(r => PolicyResolver.Applies(r, target)))
             {
@@ -48,13 +50,29 @@ internal static class LibSeccompReference
                         Check(LibSeccompNative.RuleAddArray(ctx, action.Value, nr, (uint)set.Length, set), $"add rule {name} ({rule.Path}: {rule.Action} {string.Join(", ", rule.Args)}) for arches {string.Join(",", arches)}");
                 }
             }
-            return Export(ctx);
+            var program = Export(ctx, bigEndian: arches.Any(a => a.Facts().BigEndian));
+            var actions = profile.Syscalls.Select(r => r.Action.ToSeccompAction(r.ErrnoRet).Value)
+                .Append(defaultAction.Value).Append(target.BadArchAction.Value).ToHashSet();
+            return RepairSwappedReturns(program, actions);
         }
         finally
         {
             LibSeccompNative.Release(ctx);
         }
     }
+
+    /// <summary>
+    /// libseccomp (2.5.4 and 2.6.1, gen_bpf.c _gen_bpf_build_jmp_ret) copies a far return by
+    /// passing its already converted k to _gen_bpf_action, which converts it again: exported on a
+    /// little-endian host, a big-endian filter returns the action byte-swapped there (e.g.
+    /// 0x0000ff7f for ALLOW). On a big-endian host the conversion does nothing, so this is an
+    /// artefact of building the reference here: a return that is no action of the profile but
+    /// whose byte swap is one gets the swap undone.
+    /// </summary>
+    private static ClassicInstruction[] RepairSwappedReturns(ClassicInstruction[] program, IReadOnlySet<uint> actions) =>
+        program.Select(ins => ins.Code == ClassicOpcodes.RetK && !actions.Contains(ins.K) && actions.Contains(BinaryPrimitives.ReverseEndianness(ins.K))
+            ? ins with { K = BinaryPrimitives.ReverseEndianness(ins.K) }
+            : ins).ToArray();
 
     private static uint Token(SyscallArch arch) => LibSeccompNative.ArchResolveName(arch.ShortName());
 
@@ -75,7 +93,8 @@ internal static class LibSeccompReference
         DatumB = c.ValueTwo,
     };
 
-    private static ClassicInstruction[] Export(IntPtr ctx)
+    /// <summary>libseccomp writes the filter in its ABIs' byte order (ready to load there).</summary>
+    private static ClassicInstruction[] Export(IntPtr ctx, bool bigEndian)
     {
         var path = Path.GetTempFileName();
         try
@@ -88,7 +107,12 @@ internal static class LibSeccompReference
             var bytes = File.ReadAllBytes(path);
             var program = new ClassicInstruction[bytes.Length / ClassicInstruction.Size];
             for (int i = 0; i < program.Length; i++)
-                program[i] = ClassicInstruction.Read(bytes.AsSpan(i * ClassicInstruction.Size));
+            {
+                var ins = ClassicInstruction.Read(bytes.AsSpan(i * ClassicInstruction.Size));
+                program[i] = bigEndian
+                    ? ins with { Code = BinaryPrimitives.ReverseEndianness(ins.Code), K = BinaryPrimitives.ReverseEndianness(ins.K) }
+                    : ins;
+            }
             return program;
         }
         finally

@@ -1,11 +1,12 @@
 using SeccompEbpf.Model;
 using SeccompEbpf.Policy;
+using SeccompEbpf.Syscalls;
 
 namespace SeccompEbpf.Tests.Policy;
 
 /// <summary>
 /// Deterministic seccomp_data inputs for comparing filters: every syscall number 0..1023 (and the
-/// x32 numbers, -1, ARM's private calls, huge numbers) for every audit arch of the plan plus a
+/// x32 and MIPS numbers, -1, ARM's private calls, huge numbers) for every audit arch of the plan plus a
 /// foreign one, each with argument vectors drawn from the profile's boundary values (datum - 1,
 /// datum, datum + 1 in each word, masks) and random values.
 /// </summary>
@@ -37,9 +38,12 @@ internal static class PolicyInputs
 
     private static IEnumerable<int> Numbers(uint arch)
     {
-        for (int nr = 0; nr < 1024; nr++) yield return nr;
-        if (arch == AuditArch.X86_64)
-            for (int nr = 0; nr < 1024; nr++) yield return nr | AuditArch.X32SyscallBit;
+        // 0..1023 and, for each ABI of the audit arch, 1024 numbers from its first one (the MIPS
+        // ABIs start at 4000/5000/6000, x32 at the x32 bit).
+        var starts = SyscallArchInfo.All.Where(a => a.AuditArch() == arch)
+            .Select(a => SyscallTable.For(a).Entries.Min(e => e.Number)).Append(0).Distinct();
+        foreach (var start in starts)
+            for (int nr = start; nr < start + 1024; nr++) yield return nr;
         for (int nr = 0x0f0000; nr < 0x0f0010; nr++) yield return nr;
         foreach (var nr in new[] { -1, -2, int.MinValue, int.MaxValue, 0x3fffffff, 0x40000000 - 1 + 1024 * 1024 })
             yield return nr;

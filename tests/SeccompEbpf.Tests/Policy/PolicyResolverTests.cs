@@ -77,6 +77,23 @@ public class PolicyResolverTests
     }
 
     [Fact]
+    public void S390xIpcCallsAlsoMatchThroughIpcAndMips64DoesNotMultiplex()
+    {
+        var profile = Profile("""
+            {"defaultAction":"SCMP_ACT_ERRNO","architectures":["SCMP_ARCH_S390X","SCMP_ARCH_MIPS64"],
+             "syscalls":[{"names":["shmget"],"action":"SCMP_ACT_ALLOW","args":[{"index":2,"value":7,"op":"SCMP_CMP_EQ"}]}]}
+            """);
+        var plan = PolicyResolver.Resolve(profile, new ProfileTarget()).Plan;
+        const int ipc = 117, shmget = 395, mips64Shmget = 5028;
+        Assert.Equal(SeccompAction.Allow, plan.Evaluate(SeccompData.For(shmget, AuditArch.S390X, 0, 0, 7)));
+        // ipc(SHMGET = 23, ...): arg0 is the call number, arg2 keeps its condition.
+        Assert.Equal(SeccompAction.Allow, plan.Evaluate(SeccompData.For(ipc, AuditArch.S390X, 23, 0, 7)));
+        Assert.NotEqual(SeccompAction.Allow, plan.Evaluate(SeccompData.For(ipc, AuditArch.S390X, 23, 0, 8)));
+        Assert.Equal(SeccompAction.Allow, plan.Evaluate(SeccompData.For(mips64Shmget, AuditArch.Mips64, 0, 0, 7)));
+        Assert.Equal([(uint)mips64Shmget], plan.Groups.Single(g => g.AuditArch == AuditArch.Mips64).ByNumber.Keys);
+    }
+
+    [Fact]
     public void X86_64AloneTreatsX32NumbersAsAForeignArch()
     {
         var profile = Profile("""{"defaultAction":"SCMP_ACT_ALLOW","architectures":["SCMP_ARCH_X86_64"]}""");

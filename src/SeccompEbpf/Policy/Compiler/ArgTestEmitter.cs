@@ -6,7 +6,9 @@ namespace SeccompEbpf.Policy.Compiler;
 /// <summary>
 /// Emits one argument test as cBPF nodes. A is 32 bits, so a 64-bit test compares the high word
 /// first and decides on it unless it equals the datum's high word, then compares the low word.
-/// Loads are emitted every time; <see cref="RedundantLoads"/> removes the ones A already holds.
+/// seccomp_data holds each argument in the ABI's byte order: on a big-endian ABI the high word
+/// comes first. Loads are emitted every time; <see cref="RedundantLoads"/> removes the ones A
+/// already holds.
 /// </summary>
 internal static class ArgTestEmitter
 {
@@ -14,7 +16,8 @@ internal static class ArgTestEmitter
     /// A rule list in order: the first rule whose tests all pass gives its action; when none
     /// matches, control goes to <paramref name="fallback"/>. Returns the entry node.
     /// </summary>
-    public static int EmitRules(FilterGraph g, IReadOnlyList<RulePlan> rules, int fallback)
+    /// <param name="bigEndian">the ABI stores arguments big-endian (high word first).</param>
+    public static int EmitRules(FilterGraph g, IReadOnlyList<RulePlan> rules, int fallback, bool bigEndian)
     {
         int next = fallback;
         for (int r = rules.Count - 1; r >= 0; r--)
@@ -22,16 +25,17 @@ internal static class ArgTestEmitter
             var rule = rules[r];
             int pass = g.Return(rule.Action.Value);
             for (int t = rule.Tests.Count - 1; t >= 0; t--)
-                pass = Emit(g, rule.Tests[t], pass, next);
+                pass = Emit(g, rule.Tests[t], pass, next, bigEndian);
             next = pass;
         }
         return next;
     }
 
-    public static int Emit(FilterGraph g, ArgTest test, int pass, int fail)
+    public static int Emit(FilterGraph g, ArgTest test, int pass, int fail, bool bigEndian)
     {
-        uint lo = (uint)SeccompData.ArgOffset(test.Index);
-        uint hi = lo + 4; // little-endian: the high word follows the low word
+        uint first = (uint)SeccompData.ArgOffset(test.Index);
+        uint lo = bigEndian ? first + 4 : first;
+        uint hi = bigEndian ? first : first + 4;
         uint dlo = (uint)test.Datum, dhi = (uint)(test.Datum >> 32);
         uint mlo = (uint)test.Mask, mhi = (uint)(test.Mask >> 32);
 

@@ -43,7 +43,7 @@ public static class ClassicPolicyCompiler
         int fallback = g.Return(group.DefaultAction.Value);
         var targets = new Dictionary<uint, int>();
         foreach (var (nr, plan) in group.ByNumber)
-            targets[nr] = EmitSyscall(g, plan, fallback);
+            targets[nr] = ArgTestEmitter.EmitRules(g, plan.Rules, fallback, group.BigEndian);
 
         var realNumbers = group.Arches.SelectMany(a => SyscallTable.For(a).Entries.Select(e => (uint)e.Number)).ToHashSet();
         var breakpoints = group.Guard switch
@@ -54,7 +54,4 @@ public static class ClassicPolicyCompiler
         };
         return SyscallDispatch.Emit(g, targets, nr => group.IsForeignNr(nr) ? badArch : fallback, breakpoints, realNumbers);
     }
-
-    private static int EmitSyscall(FilterGraph g, SyscallPlan plan, int fallback) =>
-        ArgTestEmitter.EmitRules(g, plan.Rules, fallback);
 }
