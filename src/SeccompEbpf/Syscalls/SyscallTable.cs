@@ -29,8 +29,9 @@ public sealed class SyscallTable
 
     public string? NameOf(int number) => _byNumber.GetValueOrDefault(number);
 
-    private static readonly FrozenDictionary<SyscallArch, SyscallTable> Tables =
-        SyscallArchInfo.All.ToFrozenDictionary(a => a, a => new SyscallTable(a, a.Facts().Table));
+    // Built on first use, one ABI at a time: `run` on x86_64 needs three of the 23, and each costs
+    // two frozen dictionaries. A race builds a table twice; both copies are equal and immutable.
+    private static readonly SyscallTable?[] Tables = new SyscallTable?[Enum.GetValues<SyscallArch>().Max(a => (int)a) + 1];
 
-    public static SyscallTable For(SyscallArch arch) => Tables[arch];
+    public static SyscallTable For(SyscallArch arch) => Tables[(int)arch] ??= new SyscallTable(arch, arch.Facts().Table);
 }
