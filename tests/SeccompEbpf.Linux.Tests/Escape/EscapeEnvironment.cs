@@ -26,7 +26,7 @@ internal static class EscapeEnvironment
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
     private static readonly Lazy<Setup> Prepared = new(Prepare);
-    private static readonly Lazy<(string? Path, string? Error)> FilterObject = new(BuildFilter);
+    internal static readonly Lazy<(string? Path, string? Error)> FilterObject = new(BuildFilter);
     private static readonly Lazy<(string? Path, string? Skip)> Profile = new(FindProfile);
 
     /// <summary>Skips unless the machine can run the suite as <paramref name="user"/>; returns the prepared environment.</summary>
