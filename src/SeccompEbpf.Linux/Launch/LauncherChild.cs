@@ -63,8 +63,10 @@ public static unsafe class LauncherChild
         // policy's filter below may still ask for because the base filter then leaves that rule out.
         if (baseFilter.Length > 0 && SetModeFilter(FilterFlagTsync, &baseFilter) is < 0)
             return Fail(control, $"installing the sandbox's base filter: {LibC.ErrnoMessage(LibC.LastErrno)}" + InstallHint(LibC.LastErrno));
-        var flags = FilterFlagTsync | plan.ExtraFilterFlags | (plan.WantsListener ? FilterFlagNewListener | FilterFlagTsyncEsrch : 0);
+        var flags = FilterFlagTsync | plan.ExtraFilterFlags | (plan.WantsListener ? FilterFlagNewListener | FilterFlagTsyncEsrch | FilterFlagWaitKillableRecv : 0);
         var listener = SetModeFilter(flags, &filter);
+        if (listener < 0 && LibC.LastErrno == EINVAL && (flags & FilterFlagWaitKillableRecv) != 0)
+            listener = SetModeFilter(flags &= ~FilterFlagWaitKillableRecv, &filter); // before Linux 5.19
         if (listener < 0)
             return Fail(control, $"seccomp(SECCOMP_SET_MODE_FILTER, flags 0x{flags:x}): {LibC.ErrnoMessage(LibC.LastErrno)}" + InstallHint(LibC.LastErrno));
 

@@ -115,7 +115,7 @@ public static unsafe class SandboxLauncher
 
     /// <summary>posix_spawn with the control socket as fd <paramref name="controlInChild"/>, default SIGPIPE,
     /// an empty signal mask and this process's environment as it received it.</summary>
-    private static int Spawn(string path, string[] argv, int childEnd, int controlInChild, string? standardOutputPath, out int error)
+    internal static int Spawn(string path, string[] argv, int childEnd, int controlInChild, string? standardOutputPath, out int error)
     {
         var source = childEnd;
         // dup2(n, n) would keep close-on-exec set: move the socket off that number first.
