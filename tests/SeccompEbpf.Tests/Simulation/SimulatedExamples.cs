@@ -12,7 +12,7 @@ internal static class SimulatedExamples
 {
     public static readonly TheoryData<string> Cpus = new("v1", "v2", "v3", "v4");
 
-    public const int EPERM = 1, EACCES = 13;
+    public const int EPERM = Bpf.LinuxErrno.EPERM, EACCES = Bpf.LinuxErrno.EACCES;
 
     public static FilterSources.EbpfLoad Load(string example, string cpu, LoaderPrivileges? privileges = null)
     {

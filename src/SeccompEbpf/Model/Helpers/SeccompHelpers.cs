@@ -1,6 +1,7 @@
 using System.Buffers;
 using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Helpers;
+using static SeccompEbpf.Bpf.LinuxErrno;
 
 namespace SeccompEbpf.Model.Helpers;
 
@@ -13,7 +14,6 @@ namespace SeccompEbpf.Model.Helpers;
 /// </summary>
 public static class SeccompHelpers
 {
-    private const int EPERM = 1, ENOENT = 2, EFAULT = 14, EINVAL = 22;
     /// <summary>probe_read_user_str reads up to this many bytes into stack scratch space (a program's whole stack is 512).</summary>
     private const int StackScratchBytes = 512;
 
