@@ -108,6 +108,16 @@ public sealed class ClassicTests
     }
 
     [Fact]
-    public void Simulate_needs_a_filter_and_a_syscall() =>
-        Assert.Equal(ExitCodes.Usage, Cli.Run("simulate", "--syscall", "1").ExitCode);
+    public void Simulate_needs_a_syscall_or_a_trace() =>
+        Assert.Equal(ExitCodes.Usage, Cli.Run("simulate", "--filter", "f.asm").ExitCode);
+
+    [Fact]
+    public void Simulate_without_a_policy_runs_the_built_in_default_policy_as_run_does()
+    {
+        var kexec = Cli.Run("simulate", "--syscall", "kexec_load", "--arch", "x86_64");
+        Assert.True(kexec.ExitCode == 0, kexec.ToString());
+        Assert.Contains("built-in default policy: ERRNO(1)", kexec.Stdout);
+        Assert.Contains("final: ERRNO(1)", kexec.Stdout);
+        Assert.Contains("final: ALLOW", Cli.Run("simulate", "--syscall", "write", "--arch", "x86_64").Stdout);
+    }
 }
