@@ -84,6 +84,16 @@ public sealed class ClassicTests
     }
 
     [Fact]
+    public void Simulate_prints_an_unknown_action_as_the_kill_the_kernel_makes_of_it()
+    {
+        using var dir = new TempDir();
+        var r = Cli.Run("simulate", "--cbpf", dir.Write("odd.asm", "ret #0x5dfe40a8\n"), "--syscall", "39");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("final: KILL_PROCESS (unknown action 0x5dfe40a8)", r.Stdout);
+        Assert.DoesNotContain("UNKNOWN", r.Stdout);
+    }
+
+    [Fact]
     public void Simulate_json_is_machine_readable()
     {
         using var dir = new TempDir();
