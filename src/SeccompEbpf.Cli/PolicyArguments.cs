@@ -5,7 +5,7 @@ using SeccompEbpf.Syscalls;
 namespace SeccompEbpf.Cli;
 
 /// <summary>The policy options run, plan and simulate share: read, and documented, in one place.</summary>
-internal static class PolicyArguments
+public static class PolicyArguments
 {
     /// <summary>The options' help lines, for each command's option list.</summary>
     public const string Help = """
