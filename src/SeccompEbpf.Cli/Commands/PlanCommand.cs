@@ -31,7 +31,8 @@ public sealed class PlanCommand : ICliCommand
           --json                     machine-readable output
 
         Examples:
-          seccomp-ebpf plan --filter examples/filters/02_getpid_counter.o   # only getpid is notified
+          seccomp-ebpf plan --filter examples/filters/02_getpid_counter.o   # "1 notified": getpid (39) alone goes to the supervisor
+          seccomp-ebpf plan --profile docker.json --arch x86_64            # "0 notified": Docker's profile stays in the kernel
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)

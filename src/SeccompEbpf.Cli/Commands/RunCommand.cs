@@ -41,12 +41,12 @@ public sealed class RunCommand : ICliCommand
                                      the supervisor and everything outside)
 
         Examples:
-          seccomp-ebpf run -- ls -l                      # default policy
+          seccomp-ebpf run -- ls -l                      # the built-in default policy
           seccomp-ebpf run -- unshare -U true            # fails: unshare is refused (EPERM)
-          seccomp-ebpf run --profile docker.json -- sh -c 'echo hi'
+          seccomp-ebpf run --profile docker.json -- sh -c 'echo hi'      # "hi"
           seccomp-ebpf run --filter examples/filters/02_getpid_counter.o --log decisions.jsonl -- python3 -c 'import os; [os.getpid() for _ in range(5)]'
           seccomp-ebpf run --filter 05_openat_paths.o --map-key allowed_paths=/etc/hostname -- cat /etc/hostname
-          seccomp-ebpf run --filter a.o --filter b.o:seccomp -- ./server   # b.o runs first
+          seccomp-ebpf run --filter examples/filters/01_close_999.o --filter examples/filters/02_getpid_counter.o:seccomp -- true   # the last runs first
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)

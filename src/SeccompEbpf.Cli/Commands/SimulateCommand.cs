@@ -39,9 +39,10 @@ public sealed class SimulateCommand : ICliCommand
           --json                     machine-readable output
 
         Examples:
-          seccomp-ebpf simulate --syscall kexec_load                  # final: ERRNO(1), the default policy
-          seccomp-ebpf simulate --profile docker.json --syscall ptrace
-          seccomp-ebpf simulate --filter examples/filters/04_exec_once.o --trace build.strace
+          seccomp-ebpf simulate --syscall kexec_load                      # "final: ERRNO(1)": the default policy refuses it
+          seccomp-ebpf simulate --profile docker.json --syscall ptrace    # "final: ALLOW": Docker allows it from kernel 4.8
+          strace -f -o build.strace sh -c 'ls; exec true' > /dev/null
+          seccomp-ebpf simulate --filter examples/filters/04_exec_once.o --trace build.strace   # "execve(59) -> ERRNO(1)": sh's second exec
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -40,8 +40,9 @@ public sealed class VerifyCommand : ICliCommand
         A rejection names the instruction, the rule broken and the register state there.
 
         Examples:
-          seccomp-ebpf verify examples/asm/hello.asm --as privileged   # accepted (its loop needs CAP_BPF)
-          seccomp-ebpf verify examples/asm/hello.asm                   # rejected: unprivileged loaders get no loops
+          seccomp-ebpf verify examples/asm/hello.asm --as privileged   # "accepted": its loop needs CAP_BPF
+          seccomp-ebpf verify examples/asm/hello.asm                   # fails: "loops need a privileged (CAP_BPF) loader"
+          seccomp-ebpf verify examples/filters/05_openat_paths.o:seccomp --as unprivileged   # "proven:"
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
