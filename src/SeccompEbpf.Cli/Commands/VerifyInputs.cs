@@ -19,7 +19,7 @@ public static class VerifyInputs
         error = "";
         var path = spec.Path;
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length >= 4 && bytes[0] == 0x7f && bytes[1] == (byte)'E' && bytes[2] == (byte)'L' && bytes[3] == (byte)'F')
+        if (ElfConstants.StartsWithMagic(bytes))
             return FromObject(bytes, spec, out error);
         if (spec.Section is not null) { error = $"{path}: a section ({spec.Section}) can only be chosen in an ELF object"; return null; }
         bool binary = bytes.Any(b => b == 0 || (b < 0x20 && b is not (0x09 or 0x0a or 0x0d)));

@@ -1,3 +1,5 @@
+using SeccompEbpf.Bpf.Elf;
+
 namespace SeccompEbpf.Policy.Sources;
 
 /// <summary>
@@ -20,8 +22,8 @@ public static class FilterFileSource
         try
         {
             using var stream = File.OpenRead(path);
-            Span<byte> magic = stackalloc byte[4];
-            return stream.Read(magic) == 4 && magic.SequenceEqual("\u007fELF"u8);
+            Span<byte> start = stackalloc byte[4];
+            return stream.ReadAtLeast(start, 4, throwOnEndOfStream: false) == 4 && ElfConstants.StartsWithMagic(start);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
