@@ -25,8 +25,8 @@ public static class PolicyArguments
 
     /// <summary>The help line of --as (plan and simulate; run loads as what it is).</summary>
     public static string LoaderHelp => $"""
-          --as WHO                   the loader of the eBPF filters: {string.Join(", ", LoaderPrivileges.Presets.Keys)}
-                                     (default: as run would, privileged as root, else unprivileged)
+          --as WHO                   who loads the eBPF filters (default: as run, privileged as root,
+                                     else unprivileged): {string.Join(", ", LoaderPrivileges.Presets.Keys)}
         """;
 
     /// <summary>"x86_64, x32, x86": the ABIs this machine runs, for help texts.</summary>
@@ -49,10 +49,10 @@ public static class PolicyArguments
         return new PolicyOptions { Sources = sources, MapSeeds = seeds };
     }
 
-    /// <summary>--as WHO, or this process when absent.</summary>
-    public static LoaderPrivileges ReadLoader(CliArgs cli)
+    /// <summary>--as WHO, or <paramref name="absent"/> (this process when not given).</summary>
+    public static LoaderPrivileges ReadLoader(CliArgs cli, LoaderPrivileges? absent = null)
     {
-        if (cli.Option("--as") is not { } who) return LoaderPrivileges.OfThisProcess();
+        if (cli.Option("--as") is not { } who) return absent ?? LoaderPrivileges.OfThisProcess();
         return LoaderPrivileges.Presets.TryGetValue(who, out var privileges) ? privileges
             : throw new CliUsageException($"--as must be one of {string.Join(", ", LoaderPrivileges.Presets.Keys)}, not '{who}'");
     }

@@ -23,6 +23,7 @@ public sealed class PlanCommand : ICliCommand
 
         Policy:
         {PolicyArguments.Help}
+
         Options:
         {PolicyArguments.LoaderHelp}
           --arch ARCH                the ABIs to plan, repeatable (default: every ABI this machine runs,

@@ -23,6 +23,7 @@ public sealed class RunCommand : ICliCommand
         Policy (eBPF filters are loaded with your privileges, root: privileged helper set and limits,
         otherwise unprivileged, and verified once):
         {PolicyArguments.Help}
+
         Output:
           --log FILE                 append one JSON line per decision that was not a plain allow
                                      (time, pid, syscall name, arguments, action, filter)

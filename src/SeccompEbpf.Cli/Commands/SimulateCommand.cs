@@ -25,6 +25,7 @@ public sealed class SimulateCommand : ICliCommand
 
         Policy:
         {PolicyArguments.Help}
+
         Options:
         {PolicyArguments.LoaderHelp}
           --syscall X                system call name (from the --arch table) or number

@@ -49,14 +49,13 @@ public sealed class VerifyCommand : ICliCommand
     {
         var cli = new CliArgs(args);
         var who = cli.Option("--as", "unprivileged");
+        var privileges = PolicyArguments.ReadLoader(cli, LoaderPrivileges.Unprivileged);
         var logLevelText = cli.Option("--log-level", "0");
         var mapSpecs = cli.Options("--map");
         var privOnlyText = cli.Option("--priv-only", "0");
         var section = cli.Option("--section");
         cli.RejectUnknown();
         if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one input file");
-        if (!LoaderPrivileges.Presets.TryGetValue(who, out var privileges))
-            throw new CliUsageException($"--as must be one of {string.Join(", ", LoaderPrivileges.Presets.Keys)}, not '{who}'");
         if (!int.TryParse(logLevelText, out int logLevel) || logLevel is < 0 or > 2)
             throw new CliUsageException($"--log-level must be 0, 1 or 2, not '{logLevelText}'");
         if (!int.TryParse(privOnlyText, out int privOnly) || privOnly is < 0 or > 2)
