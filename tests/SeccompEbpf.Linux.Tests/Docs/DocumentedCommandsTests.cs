@@ -31,15 +31,23 @@ public sealed class DocumentedCommandsTests
         if (commands.Any(c => c.Command.Contains("seccomp-ebpf run", StringComparison.Ordinal))) EnforcementEnvironment.Require();
         using var scratch = DocScratch.Create();
         var failures = new List<string>();
+        var cannotRun = new List<string>();
         var log = TestContext.Current.TestOutputHelper;
         foreach (var command in commands)
         {
             if (NotRunCommands.Why(command) is { } why) { log?.WriteLine($"not run: {command} ({why})"); continue; }
-            var failure = Check(command, scratch);
+            var directory = scratch.WorkingDirectoryFor(command.Source);
+            if (command.Programs.FirstOrDefault(p => !Installed(p, directory, scratch.Bin)) is { } missing)
+            {
+                cannotRun.Add($"{command.Where}: {missing} is not installed (scripts/install-prerequisites.sh installs it)");
+                continue;
+            }
+            var failure = Check(command, directory, scratch.Bin);
             log?.WriteLine($"{(failure is null ? "ok" : "FAILED")}: {command}");
             if (failure is not null) failures.Add(failure);
         }
         Assert.True(failures.Count == 0, string.Join("\n\n", failures));
+        Assert.SkipWhen(cannotRun.Count > 0, string.Join("; ", cannotRun));
     }
 
     [Theory]
@@ -52,9 +60,9 @@ public sealed class DocumentedCommandsTests
     }
 
     /// <summary>Null when the command did what its documentation says; otherwise what it did.</summary>
-    private static string? Check(DocumentedCommand command, DocScratch scratch)
+    private static string? Check(DocumentedCommand command, string directory, string bin)
     {
-        var (code, stdout, stderr) = Shell(command.Command, scratch.WorkingDirectoryFor(command.Source), scratch.Bin);
+        var (code, stdout, stderr) = Shell(command.Command, directory, bin);
         var output = stdout + stderr;
         var problems = new List<string>();
         if (command.ShouldFail ? code == 0 : code != 0) problems.Add($"exit {code}, documented to {(command.ShouldFail ? "fail" : "succeed")}");
@@ -96,6 +104,10 @@ public sealed class DocumentedCommandsTests
         }
         return (process.ExitCode, stdout.Result, stderr.Result);
     }
+
+    private static bool Installed(string program, string directory, string bin) =>
+        program.Contains('/') ? File.Exists(Path.Combine(directory, program))
+            : program is "printf" or "exec" or "cd" || $"{bin}:{Environment.GetEnvironmentVariable("PATH")}".Split(':').Any(d => d.Length > 0 && File.Exists(Path.Combine(d, program)));
 
     private static string Tail(string text) => text.Length <= 3000 ? text : "..." + text[^3000..];
 }
