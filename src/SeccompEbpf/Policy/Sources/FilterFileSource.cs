@@ -11,7 +11,8 @@ public static class FilterFileSource
     public static IPolicySource For(string spec)
     {
         var path = ObjectProgramSpec.Parse(spec).Path;
-        return IsElf(path) || !File.Exists(path) && path.EndsWith(".o", StringComparison.Ordinal)
+        // A missing FILE.o is still meant as an object: the object reader then names it.
+        return IsElf(path) || (!File.Exists(path) && path.EndsWith(".o", StringComparison.Ordinal))
             ? new EbpfObjectSource(spec)
             : new ClassicFilterSource(spec);
     }
