@@ -9,6 +9,7 @@ public sealed class CliArgs
     private readonly Dictionary<string, List<string>> _options = new();
     private readonly HashSet<string> _flags = new();
     private readonly HashSet<string> _used = new();
+    private readonly List<(string Name, string Value)> _inOrder = new();
 
     public List<string> Positional { get; } = new();
 
@@ -38,6 +39,7 @@ public sealed class CliArgs
                 else throw new CliUsageException($"{name} needs a value");
                 if (!_options.TryGetValue(name, out var list)) _options[name] = list = new();
                 list.Add(value);
+                _inOrder.Add((name, value));
             }
             else Positional.Add(a);
         }
@@ -58,6 +60,13 @@ public sealed class CliArgs
     }
 
     public string Option(string name, string fallback) => Option(name) ?? fallback;
+
+    /// <summary>The values of several options in command-line order (where the order has a meaning, as in a filter stack).</summary>
+    public IReadOnlyList<(string Name, string Value)> InOrder(params string[] names)
+    {
+        foreach (var name in names) _used.Add(name);
+        return _inOrder.Where(o => names.Contains(o.Name)).ToList();
+    }
 
     /// <summary>Call after reading every option: rejects options the command does not know.</summary>
     public void RejectUnknown()

@@ -84,6 +84,16 @@ public sealed class ClassicTests
     }
 
     [Fact]
+    public void Simulate_prints_an_unknown_action_as_the_kill_the_kernel_makes_of_it()
+    {
+        using var dir = new TempDir();
+        var r = Cli.Run("simulate", "--cbpf", dir.Write("odd.asm", "ret #0x5dfe40a8\n"), "--syscall", "39");
+        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.Contains("final: KILL_PROCESS (unknown action 0x5dfe40a8)", r.Stdout);
+        Assert.DoesNotContain("UNKNOWN", r.Stdout);
+    }
+
+    [Fact]
     public void Simulate_json_is_machine_readable()
     {
         using var dir = new TempDir();
@@ -108,6 +118,16 @@ public sealed class ClassicTests
     }
 
     [Fact]
-    public void Simulate_needs_a_filter_and_a_syscall() =>
-        Assert.Equal(ExitCodes.Usage, Cli.Run("simulate", "--syscall", "1").ExitCode);
+    public void Simulate_needs_a_syscall_or_a_trace() =>
+        Assert.Equal(ExitCodes.Usage, Cli.Run("simulate", "--filter", "f.asm").ExitCode);
+
+    [Fact]
+    public void Simulate_without_a_policy_runs_the_built_in_default_policy_as_run_does()
+    {
+        var kexec = Cli.Run("simulate", "--syscall", "kexec_load", "--arch", "x86_64");
+        Assert.True(kexec.ExitCode == 0, kexec.ToString());
+        Assert.Contains("built-in default policy: ERRNO(1)", kexec.Stdout);
+        Assert.Contains("final: ERRNO(1)", kexec.Stdout);
+        Assert.Contains("final: ALLOW", Cli.Run("simulate", "--syscall", "write", "--arch", "x86_64").Stdout);
+    }
 }

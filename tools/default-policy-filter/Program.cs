@@ -6,6 +6,7 @@ using System.Text;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Launch;
 using SeccompEbpf.Linux.Seccomp;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.Syscalls;
 
 var repository = args.Length > 0 ? args[0] : Directory.GetCurrentDirectory();
@@ -18,7 +19,7 @@ foreach (var file in new[] { policyFile, baseFile })
         return 2;
     }
 
-var built = PolicyRunPlan.Build(new PolicySources([], null, []));
+var built = PolicyRunPlan.Build(new PolicyRunOptions(new PolicyOptions()));
 if (!built.IsOk)
 {
     Console.Error.WriteLine($"default-policy-filter: the default policy does not compile: {built.Error}");
@@ -30,7 +31,7 @@ if (built.Value.Plan.NeedsListener)
     return 1;
 }
 
-var x86 = new[] { SyscallArch.X86_64, SyscallArch.X32, SyscallArch.I386 };
+var x86 = NativeArch.AbisOf(SyscallArch.X86_64);
 Write(policyFile, "SeccompEbpf.Policy.Default", "DefaultPolicyKernelFilter", "default-policy.json",
     ("X86_64Bytes", "For x86_64 machines (the x86_64, x32 and i386 ABIs)", built.Value.Plan.KernelFilter));
 Write(baseFile, "SeccompEbpf.Linux.Launch", "SandboxBaseFilter", "SandboxBaseFilter.Build",

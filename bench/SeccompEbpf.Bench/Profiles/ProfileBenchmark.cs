@@ -1,9 +1,8 @@
 using System.Diagnostics;
 using SeccompEbpf.Classic;
-using SeccompEbpf.Linux.Policies;
 using SeccompEbpf.Model;
-using SeccompEbpf.Policy;
 using SeccompEbpf.Policy.Compiler;
+using SeccompEbpf.Policy;
 using SeccompEbpf.Syscalls;
 using SeccompEbpf.Tests.Policy;
 

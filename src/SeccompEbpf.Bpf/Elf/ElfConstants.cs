@@ -3,6 +3,12 @@ namespace SeccompEbpf.Bpf.Elf;
 /// <summary>The ELF64 numbers a BPF relocatable object uses (System V gABI; LLVM's BPF backend).</summary>
 public static class ElfConstants
 {
+    /// <summary>The first four bytes of every ELF file.</summary>
+    public static ReadOnlySpan<byte> Magic => [0x7f, (byte)'E', (byte)'L', (byte)'F'];
+
+    /// <summary>True when <paramref name="bytes"/> start like an ELF file (what readers of several formats test first).</summary>
+    public static bool StartsWithMagic(ReadOnlySpan<byte> bytes) => bytes.StartsWith(Magic);
+
     public const int HeaderSize = 64;
     public const int SectionHeaderSize = 64;
     public const int SymbolSize = 24;

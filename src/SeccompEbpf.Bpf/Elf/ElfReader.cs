@@ -38,7 +38,7 @@ public static class ElfReader
     {
         if (data.Length < ElfConstants.HeaderSize)
             return Fail($"file is {data.Length} bytes, too short for an ELF header ({ElfConstants.HeaderSize} bytes)");
-        if (data[0] != 0x7f || data[1] != (byte)'E' || data[2] != (byte)'L' || data[3] != (byte)'F')
+        if (!ElfConstants.StartsWithMagic(data))
             return Fail("not an ELF file (bad magic number); expected an object from `clang -target bpf -c`");
         if (data[4] != ElfConstants.ClassElf64)
             return Fail($"ELF class {data[4]} is not ELFCLASS64; BPF objects are 64-bit");

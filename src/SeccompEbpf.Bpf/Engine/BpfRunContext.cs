@@ -209,7 +209,7 @@ public sealed unsafe class BpfRunContext : IDisposable
     /// <summary>Asks the engine to continue in <paramref name="target"/>; 0, or -ENOENT past the tail-call limit.</summary>
     public long RequestTailCall(BpfProgram target)
     {
-        if (TailCallCount >= MaxTailCalls) return -BpfErrno.ENOENT;
+        if (TailCallCount >= MaxTailCalls) return -LinuxErrno.ENOENT;
         TailCallCount++;
         PendingTailCallTarget = target;
         PendingAction |= PendingTailCall;

@@ -21,8 +21,8 @@ public static class CallbackHelpers
         (ctx, mapHandle, callback, callbackContext, flags, _) =>
         {
             if (!TryMap(ctx, mapHandle, "map (r1)", out BpfMap map) || !TryFunction(ctx, callback, out int function)) return 0;
-            if (flags != 0) return Errno(-BpfErrno.EINVAL);
-            if (map.KeySize > BpfRunContext.ScratchSize) return Errno(-BpfErrno.ENOTSUPP);
+            if (flags != 0) return Errno(-LinuxErrno.EINVAL);
+            if (map.KeySize > BpfRunContext.ScratchSize) return Errno(-LinuxErrno.ENOTSUPP);
             ulong visited = 0;
             foreach (var key in map.GetKeys())
             {
@@ -42,7 +42,7 @@ public static class CallbackHelpers
         (ctx, count, callback, callbackContext, flags, _) =>
         {
             if (!TryFunction(ctx, callback, out int function)) return 0;
-            if (flags != 0 || count > MaxLoops) return Errno(flags != 0 ? -BpfErrno.EINVAL : -BpfErrno.E2BIG);
+            if (flags != 0 || count > MaxLoops) return Errno(flags != 0 ? -LinuxErrno.EINVAL : -LinuxErrno.E2BIG);
             ulong i = 0;
             while (i < count)
             {

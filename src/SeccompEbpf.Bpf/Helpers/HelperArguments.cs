@@ -6,9 +6,10 @@ namespace SeccompEbpf.Bpf.Helpers;
 /// <summary>
 /// Argument checks shared by helper implementations. A failed check stops the run through
 /// <see cref="BpfRunContext.Fail"/> with a message naming the argument, because a verified
-/// program can never get there and an unverified one must not be trusted.
+/// program can never get there and an unverified one must not be trusted. Helpers defined in other
+/// layers (the seccomp helpers) use them too.
 /// </summary>
-internal static class HelperArguments
+public static class HelperArguments
 {
     public static bool TryMap<TMap>(BpfRunContext context, ulong handle, string argument, out TMap map) where TMap : BpfMap
     {

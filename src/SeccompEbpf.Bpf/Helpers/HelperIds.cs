@@ -13,11 +13,15 @@ public static class HelperIds
     public const int TailCall = 12;
     public const int GetCurrentPidTgid = 14;
     public const int GetCurrentUidGid = 15;
+    public const int GetCurrentComm = 16;
+    public const int GetCurrentTask = 35;
     public const int MapPushElem = 87;
     public const int MapPopElem = 88;
     public const int MapPeekElem = 89;
     public const int ProbeReadUser = 112;
+    public const int ProbeReadKernel = 113;
     public const int ProbeReadUserStr = 114;
+    public const int ProbeReadKernelStr = 115;
     public const int KtimeGetBootNs = 125;
     public const int RingbufOutput = 130;
     public const int RingbufReserve = 131;

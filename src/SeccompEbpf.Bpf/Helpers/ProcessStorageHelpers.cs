@@ -31,8 +31,8 @@ public static class ProcessStorageHelpers
         (ctx, map, task, _, _, _) =>
         {
             if (!TryMap(ctx, map, "map (r1)", out ProcessStorageMap storage)) return 0;
-            if (task != 0) return Errno(-BpfErrno.EINVAL);
-            return TryCurrentProcess(ctx, out ulong process) ? Errno(storage.Remove(process)) : Errno(-BpfErrno.EINVAL);
+            if (task != 0) return Errno(-LinuxErrno.EINVAL);
+            return TryCurrentProcess(ctx, out ulong process) ? Errno(storage.Remove(process)) : Errno(-LinuxErrno.EINVAL);
         });
 
     private static bool TryCurrentProcess(BpfRunContext ctx, out ulong process)

@@ -34,6 +34,6 @@ public static class RuntimeHelpers
         {
             if (!TryMap(ctx, map, "program array (r2)", out ProgramArrayMap programs)) return 0;
             var target = programs.Get((uint)index == index ? index : ulong.MaxValue);
-            return target is null ? Errno(-BpfErrno.ENOENT) : Errno(ctx.RequestTailCall(target));
+            return target is null ? Errno(-LinuxErrno.ENOENT) : Errno(ctx.RequestTailCall(target));
         });
 }

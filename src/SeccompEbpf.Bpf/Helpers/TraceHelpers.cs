@@ -15,7 +15,7 @@ public static class TraceHelpers
             if (!TryRead(ctx, format, size, "format (r1)", out var fmt)) return 0;
             ReadOnlySpan<ulong> args = [a1, a2, a3];
             var line = TraceFormatter.Format(ctx, fmt, args, out var error);
-            if (line is null) return Errno(-BpfErrno.EINVAL);
+            if (line is null) return Errno(-LinuxErrno.EINVAL);
             ctx.TraceLog.Write(line.TrimEnd('\n'));
             return (ulong)System.Text.Encoding.UTF8.GetByteCount(line);
         });

@@ -34,15 +34,15 @@ public sealed unsafe class ArrayMap : BpfMap
 
     public override long Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags = MapUpdateFlags.Any)
     {
-        if (!KeyFits(key) || !ValueFits(value) || MapUpdateFlags.Check(flags) != 0) return -BpfErrno.EINVAL;
+        if (!KeyFits(key) || !ValueFits(value) || MapUpdateFlags.Check(flags) != 0) return -LinuxErrno.EINVAL;
         uint index = BinaryPrimitives.ReadUInt32LittleEndian(key);
-        if (index >= MaxEntries) return -BpfErrno.E2BIG;
-        if (flags == MapUpdateFlags.NoExist) return -BpfErrno.EEXIST;
+        if (index >= MaxEntries) return -LinuxErrno.E2BIG;
+        if (flags == MapUpdateFlags.NoExist) return -LinuxErrno.EEXIST;
         value.CopyTo(new Span<byte>((void*)(_values.Address + (ulong)index * ValueSlotSize), (int)ValueSize));
         return 0;
     }
 
-    public override long Delete(ReadOnlySpan<byte> key) => -BpfErrno.EINVAL;
+    public override long Delete(ReadOnlySpan<byte> key) => -LinuxErrno.EINVAL;
 
     public override IReadOnlyList<byte[]> GetKeys()
     {

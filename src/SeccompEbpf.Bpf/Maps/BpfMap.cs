@@ -46,19 +46,19 @@ public abstract class BpfMap : IDisposable
     public virtual ulong LookupForProgram(ReadOnlySpan<byte> key) => 0;
 
     /// <summary>Creates or replaces an element; 0 or -EEXIST/-ENOENT/-E2BIG/-EINVAL/-ENOMEM.</summary>
-    public virtual long Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags = MapUpdateFlags.Any) => -BpfErrno.EINVAL;
+    public virtual long Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags = MapUpdateFlags.Any) => -LinuxErrno.EINVAL;
 
     /// <summary>Deletes an element; 0, -ENOENT, or -EINVAL where the type cannot delete.</summary>
-    public virtual long Delete(ReadOnlySpan<byte> key) => -BpfErrno.EINVAL;
+    public virtual long Delete(ReadOnlySpan<byte> key) => -LinuxErrno.EINVAL;
 
     /// <summary>Queue/stack push (map_push_elem); flags may be BPF_EXIST to overwrite the oldest when full.</summary>
-    public virtual long Push(ReadOnlySpan<byte> value, ulong flags) => -BpfErrno.EINVAL;
+    public virtual long Push(ReadOnlySpan<byte> value, ulong flags) => -LinuxErrno.EINVAL;
 
     /// <summary>Queue/stack pop (map_pop_elem) into <paramref name="value"/>; -ENOENT when empty.</summary>
-    public virtual long Pop(Span<byte> value) => -BpfErrno.EINVAL;
+    public virtual long Pop(Span<byte> value) => -LinuxErrno.EINVAL;
 
     /// <summary>Queue/stack peek (map_peek_elem) into <paramref name="value"/>; -ENOENT when empty.</summary>
-    public virtual long Peek(Span<byte> value) => -BpfErrno.EINVAL;
+    public virtual long Peek(Span<byte> value) => -LinuxErrno.EINVAL;
 
     // ---- controlling side ----
 

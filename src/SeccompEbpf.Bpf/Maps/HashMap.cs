@@ -55,15 +55,15 @@ public sealed unsafe class HashMap : BpfMap
 
     public override long Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags = MapUpdateFlags.Any)
     {
-        if (!KeyFits(key) || !ValueFits(value) || MapUpdateFlags.Check(flags) != 0) return -BpfErrno.EINVAL;
+        if (!KeyFits(key) || !ValueFits(value) || MapUpdateFlags.Check(flags) != 0) return -LinuxErrno.EINVAL;
         lock (_writeLock)
         {
             bool exists = _lookup.TryGetValue(key, out int oldSlot);
-            if (exists && flags == MapUpdateFlags.NoExist) return -BpfErrno.EEXIST;
-            if (!exists && flags == MapUpdateFlags.Exist) return -BpfErrno.ENOENT;
+            if (exists && flags == MapUpdateFlags.NoExist) return -LinuxErrno.EEXIST;
+            if (!exists && flags == MapUpdateFlags.Exist) return -LinuxErrno.ENOENT;
             if (!exists && _index.Count >= MaxEntries)
             {
-                if (!IsLru) return -BpfErrno.E2BIG;
+                if (!IsLru) return -LinuxErrno.E2BIG;
                 EvictLeastRecentlyUsed();
             }
             int slot = _freeSlots.Pop();
@@ -81,7 +81,7 @@ public sealed unsafe class HashMap : BpfMap
     {
         lock (_writeLock)
         {
-            if (!_lookup.TryRemove(key, out _, out int slot)) return -BpfErrno.ENOENT;
+            if (!_lookup.TryRemove(key, out _, out int slot)) return -LinuxErrno.ENOENT;
             Release(slot);
             return 0;
         }

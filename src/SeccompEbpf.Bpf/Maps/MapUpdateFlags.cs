@@ -13,5 +13,5 @@ public static class MapUpdateFlags
     public const ulong Lock = 4;
 
     /// <summary>Validates the flags of an update; returns 0 or -EINVAL.</summary>
-    public static long Check(ulong flags) => flags <= Exist ? 0 : -BpfErrno.EINVAL;
+    public static long Check(ulong flags) => flags <= Exist ? 0 : -LinuxErrno.EINVAL;
 }

@@ -55,10 +55,10 @@ public sealed class ProcessStorageMap : BpfMap
         KeyFits(key) && _values.TryLookup(Widen(key), value);
 
     public override long Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags = MapUpdateFlags.Any) =>
-        KeyFits(key) ? _values.Update(Widen(key), value, flags) : -BpfErrno.EINVAL;
+        KeyFits(key) ? _values.Update(Widen(key), value, flags) : -LinuxErrno.EINVAL;
 
     public override long Delete(ReadOnlySpan<byte> key) =>
-        KeyFits(key) ? _values.Delete(Widen(key)) : -BpfErrno.EINVAL;
+        KeyFits(key) ? _values.Delete(Widen(key)) : -LinuxErrno.EINVAL;
 
     public override IReadOnlyList<byte[]> GetKeys() =>
         _values.GetKeys().Select(k => BitConverter.GetBytes((uint)BinaryPrimitives.ReadUInt64LittleEndian(k))).ToArray();

@@ -31,10 +31,10 @@ public sealed class ProgramArrayMap : BpfMap
 
     public override long Delete(ReadOnlySpan<byte> key)
     {
-        if (!KeyFits(key)) return -BpfErrno.EINVAL;
+        if (!KeyFits(key)) return -LinuxErrno.EINVAL;
         uint index = BinaryPrimitives.ReadUInt32LittleEndian(key);
-        if (index >= MaxEntries) return -BpfErrno.E2BIG;
-        return Interlocked.Exchange(ref _programs[index], null) is null ? -BpfErrno.ENOENT : 0;
+        if (index >= MaxEntries) return -LinuxErrno.E2BIG;
+        return Interlocked.Exchange(ref _programs[index], null) is null ? -LinuxErrno.ENOENT : 0;
     }
 
     public override IReadOnlyList<byte[]> GetKeys() =>

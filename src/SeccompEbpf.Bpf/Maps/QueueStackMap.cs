@@ -27,12 +27,12 @@ public sealed class QueueStackMap : BpfMap
 
     public override long Push(ReadOnlySpan<byte> value, ulong flags)
     {
-        if (!ValueFits(value) || (flags & ~MapUpdateFlags.Exist) != 0) return -BpfErrno.EINVAL;
+        if (!ValueFits(value) || (flags & ~MapUpdateFlags.Exist) != 0) return -LinuxErrno.EINVAL;
         lock (_lock)
         {
             if (_count == _slots.Length)
             {
-                if (flags != MapUpdateFlags.Exist) return -BpfErrno.E2BIG;
+                if (flags != MapUpdateFlags.Exist) return -LinuxErrno.E2BIG;
                 _head = (_head + 1) % _slots.Length; // drop the oldest
                 _count--;
             }
@@ -48,10 +48,10 @@ public sealed class QueueStackMap : BpfMap
 
     private long Take(Span<byte> value, bool remove)
     {
-        if (value.Length < ValueSize) return -BpfErrno.EINVAL;
+        if (value.Length < ValueSize) return -LinuxErrno.EINVAL;
         lock (_lock)
         {
-            if (_count == 0) return -BpfErrno.ENOENT;
+            if (_count == 0) return -LinuxErrno.ENOENT;
             int index = IsStack ? (_head + _count - 1) % _slots.Length : _head;
             _slots[index].CopyTo(value);
             if (remove)
@@ -65,7 +65,7 @@ public sealed class QueueStackMap : BpfMap
 
     /// <summary>Map update on a queue/stack is a push (as in the kernel); the key must be empty.</summary>
     public override long Update(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, ulong flags = MapUpdateFlags.Any) =>
-        key.Length != 0 ? -BpfErrno.EINVAL : Push(value, flags);
+        key.Length != 0 ? -LinuxErrno.EINVAL : Push(value, flags);
 
     public override int Count
     {

@@ -81,7 +81,7 @@ public sealed unsafe class RingBufferMap : BpfMap
     public long Output(ReadOnlySpan<byte> data)
     {
         ulong address = Reserve((ulong)data.Length);
-        if (address == 0) return -BpfErrno.ENOSPC;
+        if (address == 0) return -LinuxErrno.ENOSPC;
         data.CopyTo(new Span<byte>((void*)address, data.Length));
         Commit(address, discard: false);
         return 0;

@@ -9,6 +9,9 @@ namespace SeccompEbpf.Bpf.Verifier;
 /// </summary>
 public static class BpfVerifier
 {
-    public static VerificationResult Verify(IReadOnlyList<Instruction> program, VerifierOptions options) =>
-        new VerifierRun(program, options).Run();
+    public static VerificationResult Verify(IReadOnlyList<Instruction> program, VerifierOptions options)
+    {
+        VerificationCount.Record();
+        return new VerifierRun(program, options).Run();
+    }
 }

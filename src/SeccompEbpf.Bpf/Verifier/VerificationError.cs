@@ -11,6 +11,15 @@ public sealed record VerificationError(int InstructionIndex, string Rule, string
                                          : $"error: {Message} [rule {Rule}]";
         return State.Length > 0 ? text + $"\n  state: {State}" : text;
     }
+
+    /// <summary>
+    /// The error with the C source line of its instruction first, where the object carries BTF line
+    /// info: that is the line a C author edits.
+    /// </summary>
+    public string Describe(Elf.ObjectProgram? source) =>
+        InstructionIndex >= 0 && source?.LineAt(InstructionIndex) is { } line
+            ? $"{line.Location}: {line.SourceLine.Trim()}\n{this}"
+            : ToString();
 }
 
 /// <summary>The outcome of verification with its statistics and log.</summary>

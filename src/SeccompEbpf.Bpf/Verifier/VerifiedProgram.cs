@@ -45,7 +45,28 @@ public sealed class VerifiedProgram : IBpfExecutable
             return new BpfError($"'{program.Name}' cannot run with proofs: {mismatch}");
         var verification = BpfVerifier.Verify(program.Instructions, withMaps);
         if (!verification.Accepted) return verification.Error!.ToBpfError();
-        var compiled = BpfJit.Compile(program, JitOptionsFor(verification, withMaps));
+        return Compile(program, verification, withMaps);
+    }
+
+    /// <summary>
+    /// Compiles <paramref name="program"/> with the proofs of a verification a loader already made of
+    /// exactly these instructions, with <paramref name="options"/> and the program's own maps: the
+    /// program is verified once, and its proofs serve the JIT.
+    /// </summary>
+    public static BpfResult<VerifiedProgram> FromVerification(BpfProgram program, VerificationResult verification, VerifierOptions options)
+    {
+        if (!verification.Accepted) return new BpfError($"'{program.Name}' was rejected by the verifier: it has no proofs to run with");
+        var maps = MapSpecsOf(program);
+        if (options.Maps.Count != maps.Count || maps.Any(m => !options.Maps.TryGetValue(m.Key, out var verified) || !verified.Equals(m.Value)))
+            return new BpfError($"'{program.Name}' was verified with other maps than it runs with: its proofs do not hold");
+        if (HelperModelCheck.FindMismatch(program.Instructions, options.Helpers, program.Helpers) is { } mismatch)
+            return new BpfError($"'{program.Name}' cannot run with proofs: {mismatch}");
+        return Compile(program, verification, options);
+    }
+
+    private static BpfResult<VerifiedProgram> Compile(BpfProgram program, VerificationResult verification, VerifierOptions options)
+    {
+        var compiled = BpfJit.Compile(program, JitOptionsFor(verification, options));
         if (!compiled.IsOk) return compiled.Error!;
         return new VerifiedProgram(compiled.Value, verification);
     }

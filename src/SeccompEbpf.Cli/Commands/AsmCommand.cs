@@ -36,7 +36,7 @@ public sealed class AsmCommand : ICliCommand
         instructions). Instructions that
         assemble but break the ISA's rules (e.g. from .raw) are reported as warnings.
 
-        Example:
+        Examples:
           printf 'r0 = 42\nexit\n' | seccomp-ebpf asm -
             b7 00 00 00 2a 00 00 00
             95 00 00 00 00 00 00 00

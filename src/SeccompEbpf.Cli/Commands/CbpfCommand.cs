@@ -17,6 +17,11 @@ public sealed class CbpfCommand : ICliCommand
         FILE may be bpf_asm text, tcpdump -ddd or -dd output, or raw sock_filter bytes (detected).
         FORMAT: asm (bpf_asm source), ddd (tcpdump -ddd), dd (C array rows), bin (raw sock_filter),
         ebpf-count (how many eBPF instructions the kernel converts it to, which its 32,768 limit counts).
+
+        Examples:
+          seccomp-ebpf compile docker.json --format asm > docker.asm 2> /dev/null
+          seccomp-ebpf cbpf check docker.asm                              # "accepted, 368 instructions"
+          seccomp-ebpf cbpf convert docker.asm --to bin --output docker.bpf
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)

@@ -50,8 +50,9 @@ public sealed class CompileCommand : ICliCommand
           --bad-arch A    action for other ABIs: kill-thread (default, as libseccomp), kill-process,
                           trap, log, allow, errno:N
 
-        Example:
-          seccomp-ebpf compile default.json --format raw --output docker.bpf
+        Examples:
+          seccomp-ebpf compile docker.json --format raw --output docker.bpf       # Docker's default profile
+          seccomp-ebpf compile docker.json --format pfc | head -3                   # "if ($arch == 0xc000003e)"
         """;
 
     private const string EbpfObjectSection = "seccomp", EbpfObjectFunction = "seccomp_policy";

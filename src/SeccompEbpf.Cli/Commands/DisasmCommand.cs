@@ -28,7 +28,7 @@ public sealed class DisasmCommand : ICliCommand
           --listing          prefix lines with the slot index and bytes, like llvm-objdump -d
           -o, --output FILE  write the text to FILE
 
-        Example:
+        Examples:
           printf 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00' | seccomp-ebpf disasm --hex-input -
             r0 = 0x2a
             exit

@@ -40,6 +40,10 @@ public sealed class ExecCommand : ICliCommand
 
         Exit codes: 0 ran (and a .data expectation held), 1 refused by validation or the expectation
         failed, 2 usage, 3 unreadable input or assembly error, 4 run-time error (the message names the instruction).
+
+        Examples:
+          seccomp-ebpf exec examples/asm/hello.asm                        # "r0 = 0x37 (55": 10 + 9 + ... + 1, on the JIT
+          seccomp-ebpf exec examples/asm/hello.asm --trace | tail -1      # "instructions executed: 33"
         """;
 
     /// <summary>Standard input, replaceable so the plugin path can be tested in-process.</summary>

@@ -23,7 +23,7 @@ internal sealed record ExecProgramSource(BpfProgram Program, byte[]? Memory, ulo
         byte[] bytes = File.ReadAllBytes(path);
         string extension = Path.GetExtension(path).ToLowerInvariant();
         string name = Path.GetFileName(path);
-        if (bytes.Length >= 4 && bytes[0] == 0x7f && bytes[1] == (byte)'E' && bytes[2] == (byte)'L' && bytes[3] == (byte)'F')
+        if (ElfConstants.StartsWithMagic(bytes))
             return FromObject(bytes, path, section);
         if (section is not null)
             return new BpfError("--section applies to ELF objects only", Location: path);

@@ -16,9 +16,9 @@ public sealed class InspectCommand : ICliCommand
         and action names, then whether the kernel's checker accepts it. --source prints bpf_asm
         source with labels instead (it assembles back to the same filter).
 
-        Example:
-          seccomp-ebpf compile default.json --format raw --output docker.bpf
-          seccomp-ebpf inspect docker.bpf
+        Examples:
+          seccomp-ebpf compile docker.json --format raw --output docker.bpf
+          seccomp-ebpf inspect docker.bpf | tail -1          # "accepted by the kernel's seccomp checker"
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)

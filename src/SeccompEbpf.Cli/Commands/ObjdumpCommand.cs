@@ -27,7 +27,7 @@ public sealed class ObjdumpCommand : ICliCommand
 
         Exit codes: 0 ok, 2 usage error, 3 the file cannot be read or loaded (the message says why).
 
-        Example:
+        Examples:
           clang -O2 -g -target bpf -c examples/filters/01_close_999.c -o close.o
           seccomp-ebpf objdump --programs close.o
         """;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using SeccompEbpf.Model;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.Split;
 using SeccompEbpf.Syscalls;
 
@@ -10,48 +11,44 @@ public sealed class PlanCommand : ICliCommand
 {
     public string Name => "plan";
     public string Summary => "show the static/dynamic split of a policy: kernel-only syscalls and why the others are notified";
-    public string Help => """
+    public string Help => $"""
         Usage:
-          seccomp-ebpf plan [--filter FILE.o[:SECTION]]... [--profile FILE.json] [--cbpf FILE]... [--arch ARCH]... [--json]
+          seccomp-ebpf plan [POLICY] [--as WHO] [--arch ARCH]... [--kernel-filter] [--json]
 
-        The policy is the stack the options name, oldest first: the profile, the classic filters,
-        then the eBPF objects in order (the last is the newest). With none, the built-in default
-        policy. For each arch every syscall is either kernel-only (a constant action, or argument
-        tests the kernel filter makes) or notified to the supervisor, with the first instruction
-        that needs run-time state (arguments, helpers, maps that can change).
+        The split `run` makes of the policy, for each ABI: every syscall is either kernel-only (a
+        constant action, or argument tests the kernel filter makes) or notified to the supervisor,
+        with the first instruction that needs run-time state (arguments, helpers, maps that can
+        change). The policy is loaded as `run` loads it: eBPF filters verified for the loader, a
+        filter `run` refuses is refused here.
+
+        Policy:
+        {PolicyArguments.Help}
 
         Options:
-          --filter FILE.o[:SECTION]  eBPF object (clang -O2 -target bpf); SECTION picks one program
-          --profile FILE.json        OCI / Docker seccomp profile
-          --cbpf FILE                classic filter (bpf_asm text, tcpdump -dd/-ddd, raw bytes)
-          --arch ARCH                x86_64 (default; x32 and i386 with the default policy), or any
-                                     ABI of `compile --arch` (x32, x86, aarch64, arm, riscv64, s390x, ...)
+        {PolicyArguments.LoaderHelp}
+          --arch ARCH                the ABIs to plan, repeatable (default: every ABI this machine runs,
+                                     {PolicyArguments.NativeAbiNames}); the first is the machine's
           --kernel-filter            also print the kernel cBPF program
           --json                     machine-readable output
 
-        Example:
-          seccomp-ebpf plan --filter examples/filters/02_getpid_counter.o
+        Examples:
+          seccomp-ebpf plan --filter examples/filters/02_getpid_counter.o   # "1 notified": getpid (39) alone goes to the supervisor
+          seccomp-ebpf plan --profile docker.json --arch x86_64            # "0 notified": Docker's profile stays in the kernel
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var cli = new CliArgs(args, "--json", "--kernel-filter");
-        var ebpf = cli.Options("--filter");
-        var profile = cli.Option("--profile");
-        var classic = cli.Options("--cbpf");
-        var archNames = cli.Options("--arch");
+        var policy = PolicyArguments.Read(cli) with { Loader = PolicyArguments.ReadLoader(cli) };
+        var arches = cli.Options("--arch").Select(PolicyArguments.ParseArch).ToList();
         bool json = cli.Flag("--json"), printFilter = cli.Flag("--kernel-filter");
         cli.RejectUnknown();
+        if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected argument '{cli.Positional[0]}'");
+        if (arches.Count > 0) policy = policy with { Arches = arches };
 
-        var arches = new List<SyscallArch>();
-        foreach (var name in archNames)
-            arches.Add(SyscallArchInfo.TryParse(name, out var a) ? a : throw new CliUsageException($"unknown --arch '{name}' ({SyscallArchInfo.ShortNames})"));
-        bool usingDefault = ebpf.Count == 0 && profile is null && classic.Count == 0;
-        if (arches.Count == 0) arches.AddRange(usingDefault ? Policy.Default.DefaultPolicy.Arches : [SyscallArch.X86_64]);
-
-        var stack = PolicyStackLoader.Load(ebpf, profile, classic, arches);
-        if (!stack.IsOk) { stderr.WriteLine($"seccomp-ebpf plan: {stack.Error}"); return ExitCodes.BadInput; }
-        var plan = SplitPlanner.Plan(stack.Value, arches);
+        var loaded = PolicyLoader.Load(policy);
+        if (!loaded.IsOk) { stderr.WriteLine($"seccomp-ebpf plan: {loaded.Error}"); return ExitCodes.BadInput; }
+        var plan = loaded.Value.Split;
         var kernel = KernelFilterBuilder.Build(plan);
         if (!kernel.IsOk) { stderr.WriteLine($"seccomp-ebpf plan: {kernel.Error}"); return ExitCodes.BadInput; }
 

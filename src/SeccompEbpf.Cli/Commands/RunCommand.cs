@@ -9,7 +9,7 @@ public sealed class RunCommand : ICliCommand
 {
     public string Name => "run";
     public string Summary => "run a command under a seccomp policy (eBPF filters, OCI profile, classic filters, or the default)";
-    public string Help => $$"""
+    public string Help => $"""
         Usage: seccomp-ebpf run [POLICY] [--log FILE] [--show-plan] -- COMMAND [ARGS...]
 
         Runs COMMAND, and every thread and process it starts, under the policy. The policy is split per
@@ -20,17 +20,10 @@ public sealed class RunCommand : ICliCommand
         nothing is allowed. The command's exit status is passed through (128 + N when killed by
         signal N); SIGTERM, SIGHUP, SIGINT reach the command.
 
-        Policy (stacked oldest first: the profile, the classic filters, the eBPF filters in order;
-        the last one runs first and, as in the kernel, the most restrictive verdict wins):
-          --filter FILE.o[:SECTION]  eBPF seccomp program from an object file (clang -O2 -target bpf);
-                                     repeatable. Loaded with your privileges (root: privileged helper
-                                     set and limits; otherwise unprivileged) and verified first.
-          --profile FILE.json        OCI / Docker seccomp profile
-          --map-key MAP=TEXT         before starting, store TEXT (NUL-padded) as a key of the filters' map
-                                     MAP with value 1; repeatable (e.g. the paths example 5 allows)
-          --cbpf FILE                classic seccomp filter (bpf_asm text, tcpdump -dd/-ddd, raw bytes); repeatable
-          (none)                     the built-in default policy: ordinary programs work; kexec_load,
-                                     init_module, bpf, ptrace, mount, unshare... fail with EPERM
+        Policy (eBPF filters are loaded with your privileges, root: privileged helper set and limits,
+        otherwise unprivileged, and verified once):
+        {PolicyArguments.Help}
+
         Output:
           --log FILE                 append one JSON line per decision that was not a plain allow
                                      (time, pid, syscall name, arguments, action, filter)
@@ -38,7 +31,7 @@ public sealed class RunCommand : ICliCommand
                                      compare designs or debug a plan)
           --show-plan                print the split (see `seccomp-ebpf plan`) to stderr before running
         Access rules (static; the kernel checks the resolved file or port itself, Landlock):
-        {{AccessRuleOptions.Help}}
+        {AccessRuleOptions.Help}
         Sandbox (whatever the policy says; see ENFORCEMENT.md, threat model):
           The command cannot ptrace, read or write this process or any other process outside the
           sandbox (Landlock; this process is also non-dumpable), cannot signal them (Landlock ABI 6+),
@@ -51,35 +44,35 @@ public sealed class RunCommand : ICliCommand
                                      the supervisor and everything outside)
 
         Examples:
-          seccomp-ebpf run -- ls -l                      # default policy
+          seccomp-ebpf run -- ls -l                      # the built-in default policy
           seccomp-ebpf run -- unshare -U true            # fails: unshare is refused (EPERM)
-          seccomp-ebpf run --profile docker.json -- sh -c 'echo hi'
+          seccomp-ebpf run --profile docker.json -- sh -c 'echo hi'      # "hi"
           seccomp-ebpf run --filter examples/filters/02_getpid_counter.o --log decisions.jsonl -- python3 -c 'import os; [os.getpid() for _ in range(5)]'
           seccomp-ebpf run --filter 05_openat_paths.o --map-key allowed_paths=/etc/hostname -- cat /etc/hostname
-          seccomp-ebpf run --filter a.o --filter b.o:seccomp -- ./server   # b.o runs first
+          seccomp-ebpf run --filter examples/filters/01_close_999.o --filter examples/filters/02_getpid_counter.o:seccomp -- true   # the last runs first
           seccomp-ebpf run --fs-system --fs-read /etc/hostname -- cat /etc/hostname
-          seccomp-ebpf run --fs-system -- cat /root/.bashrc   # fails: Permission denied
+          seccomp-ebpf run --fs-system -- ls /var   # fails: Permission denied (nothing grants /var)
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var cli = new CliArgs(args, "--show-plan", "--notify-all", "--keep-cap-sys-ptrace", "--fs-system");
-        var seeds = cli.Options("--map-key").Select(s => MapSeed.Parse(s) ?? throw new CliUsageException($"--map-key takes MAP=TEXT, got '{s}'")).ToList();
-        var sources = new PolicySources(cli.Options("--filter"), cli.Option("--profile"), cli.Options("--cbpf")) { MapSeeds = seeds, NotifyEverything = cli.Flag("--notify-all") };
+        var policy = PolicyArguments.Read(cli);
+        var options = new PolicyRunOptions(policy) { NotifyEverything = cli.Flag("--notify-all") };
         var logPath = cli.Option("--log");
         bool showPlan = cli.Flag("--show-plan");
         var access = AccessRuleOptions.Parse(cli);
-        var options = new SandboxOptions { PreserveFds = PreservedFdCount(cli.Option("--preserve-fds")), KeepCapSysPtrace = cli.Flag("--keep-cap-sys-ptrace") };
+        var sandbox = new SandboxOptions { PreserveFds = PreservedFdCount(cli.Option("--preserve-fds")), KeepCapSysPtrace = cli.Flag("--keep-cap-sys-ptrace") };
         cli.RejectUnknown();
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
         if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
 
         // The default policy's kernel filter is built into the binary: nothing to compile, nothing to read.
-        bool builtIn = sources.IsDefault && !sources.NotifyEverything && seeds.Count == 0 && !showPlan;
+        bool builtIn = policy.IsDefault && !options.NotifyEverything && policy.MapSeeds.Count == 0 && !showPlan;
         var plan = builtIn ? BuiltInDefaultPlan.ForThisMachine() : null;
         if (plan is null)
         {
-            var built = PolicyRunPlan.Build(sources);
+            var built = PolicyRunPlan.Build(options);
             if (!built.IsOk)
             {
                 stderr.WriteLine($"seccomp-ebpf run: {built.Error}");
@@ -88,13 +81,13 @@ public sealed class RunCommand : ICliCommand
             plan = built.Value.Plan;
             if (showPlan) WritePlan(built.Value.Split, stderr);
         }
+        if (!access.IsEmpty) plan = plan with { Access = access };
         try
         {
-            if (!access.IsEmpty) plan = plan with { Access = access };
             var request = new SandboxRequest(plan, cli.Rest[0], cli.Rest[1..])
             {
                 LogPath = logPath,
-                Options = options,
+                Options = sandbox,
                 Warn = warning => stderr.WriteLine($"seccomp-ebpf run: warning: {warning}"),
             };
             var result = Sandbox.Run(request);

@@ -1,7 +1,7 @@
 using SeccompEbpf.Bpf;
 using SeccompEbpf.Model;
 using SeccompEbpf.Model.Trace;
-using SeccompEbpf.ProgramType;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.Simulation;
 using SeccompEbpf.Syscalls;
 
@@ -10,71 +10,64 @@ namespace SeccompEbpf.Cli.Commands;
 /// <summary><c>seccomp-ebpf simulate</c>: what a stack of filters decides for one call or for a recorded trace.</summary>
 public sealed class SimulateCommand : ICliCommand
 {
-    private static readonly string[] FilterOptions = ["--filter", "--cbpf", "--profile"];
-
     public string Name => "simulate";
-    public string Summary => "run filters on one system call or an strace -f trace and print the verdicts";
+    public string Summary => "run a policy on one system call or an strace -f trace and print the verdicts";
     public string Help => $"""
         Usage:
-          seccomp-ebpf simulate FILTERS --syscall NAME|NR [--arch ARCH] [--args A,B,...] [--ip N] [--json]
-          seccomp-ebpf simulate FILTERS --trace FILE [--arch ARCH] [--all] [--json]
+          seccomp-ebpf simulate [POLICY] --syscall NAME|NR [--arch ARCH] [--args A,B,...] [--ip N] [--json]
+          seccomp-ebpf simulate [POLICY] --trace FILE [--arch ARCH] [--all] [--json]
 
-        FILTERS, installed in the order given (the last one runs first; the lowest action wins):
-          --filter FILE.o[:SECTION]  eBPF object built by clang -target bpf; loaded and verified as
-                                     BPF_PROG_TYPE_SECCOMP for the loader chosen with --as
-                                     (a file that is not ELF is read as a classic filter)
-          --cbpf FILE                classic filter: bpf_asm text, tcpdump -ddd/-dd, raw sock_filter
-          --profile FILE.json        OCI/Docker seccomp profile, compiled for --arch
-        The process starts with no_new_privs and these filters; children from clone/fork/vfork
-        share them (and the eBPF maps), execve keeps them; per-process storage is per process.
+        What the proposed kernel answers, per filter and in total, with the policy installed as `run`
+        installs it (the same filters, loaded and verified the same way; profiles compiled to the
+        classic filter a runtime would install). The process starts with no_new_privs and the
+        policy; children from clone/fork/vfork share it (and the eBPF maps), execve keeps it;
+        per-process storage is per process.
+
+        Policy:
+        {PolicyArguments.Help}
 
         Options:
-          --as WHO       loader of eBPF filters: {string.Join(", ", LoaderPrivileges.Presets.Keys)} (default unprivileged)
-          --syscall X    system call name (from the --arch table) or number
-          --arch ARCH    x86_64 (default), x86 (i386), x32, aarch64, arm, riscv64, loongarch64,
-                         m68k, mips, mipsel, mips64, mipsel64, mips64n32, mipsel64n32, parisc,
-                         parisc64, ppc, ppc64, ppc64le, s390, s390x, sh, sheb
-          --args LIST    up to six arguments, comma-separated (decimal, 0x hex, negative)
-          --ip N         instruction_pointer seen by the filters (default 0)
-          --trace FILE   output of strace -f -o FILE CMD; names are resolved with the --arch table,
-                         string arguments are placed in the simulated process memory
-          --all          with --trace: print every call, not only those that are not allowed
-          --json         machine-readable output
+        {PolicyArguments.LoaderHelp}
+          --syscall X                system call name (from the --arch table) or number
+          --arch ARCH                the ABI of the calls (default: this machine's native one); a profile is
+                                     resolved as on this machine, or for an ABI it does not run, as on a
+                                     machine of that ABI
+          --args LIST                up to six arguments, comma-separated (decimal, 0x hex, negative)
+          --ip N                     instruction_pointer seen by the filters (default 0)
+          --trace FILE               output of strace -f -o FILE CMD; names are resolved with the --arch table,
+                                     string arguments are placed in the simulated process memory
+          --all                      with --trace: print every call, not only those that are not allowed
+          --json                     machine-readable output
 
         Examples:
-          seccomp-ebpf simulate --profile docker.json --syscall ptrace
-          seccomp-ebpf simulate --filter examples/filters/04_exec_once.o --trace build.strace
+          seccomp-ebpf simulate --syscall kexec_load                      # "final: ERRNO(1)": the default policy refuses it
+          seccomp-ebpf simulate --profile docker.json --syscall ptrace    # "final: ALLOW": Docker allows it from kernel 4.8
+          strace -f -o build.strace sh -c 'ls; exec true' > /dev/null
+          seccomp-ebpf simulate --filter examples/filters/04_exec_once.o --trace build.strace   # "execve(59) -> ERRNO(1)": sh's second exec
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var cli = new CliArgs(args, "--json", "--all");
-        foreach (var option in FilterOptions) cli.Options(option);
+        var policy = PolicyArguments.Read(cli) with { Loader = PolicyArguments.ReadLoader(cli) };
         var syscall = cli.Option("--syscall");
         var traceFile = cli.Option("--trace");
-        var archName = cli.Option("--arch", "x86_64");
+        var archName = cli.Option("--arch");
         var argList = cli.Option("--args");
         var ipText = cli.Option("--ip");
-        var who = cli.Option("--as", "unprivileged");
         bool json = cli.Flag("--json"), all = cli.Flag("--all");
         cli.RejectUnknown();
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected argument '{cli.Positional[0]}'");
-
-        var sources = FiltersInOrder(args);
-        if (sources.Count == 0) throw new CliUsageException("give at least one --filter, --cbpf or --profile");
         if ((syscall is null) == (traceFile is null)) throw new CliUsageException("give either --syscall NAME|NR or --trace FILE");
-        if (!SyscallArchInfo.TryParse(archName, out var arch)) throw new CliUsageException($"unknown --arch '{archName}' ({SyscallArchInfo.ShortNames})");
-        if (!LoaderPrivileges.Presets.TryGetValue(who, out var privileges))
-            throw new CliUsageException($"--as must be one of {string.Join(", ", LoaderPrivileges.Presets.Keys)}, not '{who}'");
+        var arch = archName is null ? NativeArch.Primary : PolicyArguments.ParseArch(archName);
+        // A call of an ABI this machine runs meets the policy as run loads it; another ABI's, as on its own machine.
+        if (!NativeArch.ReachableAbis.Contains(arch)) policy = policy with { Arches = NativeArch.AbisOf(arch) };
 
-        var filters = new List<SimulationFilter>();
-        foreach (var (option, file) in sources)
-        {
-            var loaded = Load(option, file, arch, privileges);
-            if (!loaded.IsOk) return Fail(stderr, loaded.Error!);
-            filters.Add(loaded.Value);
-        }
-        var root = Simulator.Prepare(filters);
+        var loaded = PolicyLoader.Load(policy);
+        if (!loaded.IsOk) return Fail(stderr, loaded.Error!);
+        var filters = SimulationFilters.From(loaded.Value);
+        if (!filters.IsOk) return Fail(stderr, filters.Error!);
+        var root = Simulator.Prepare(filters.Value);
         if (!root.IsOk) return Fail(stderr, root.Error!);
 
         if (syscall is not null)
@@ -94,39 +87,6 @@ public sealed class SimulateCommand : ICliCommand
         foreach (var warning in replayed.Value.Warnings) stderr.WriteLine($"seccomp-ebpf simulate: warning: {traceFile}: {warning}");
         SimulationOutput.WriteTrace(stdout, traceFile!, replayed.Value, all, json);
         return ExitCodes.Ok;
-    }
-
-    private static BpfResult<SimulationFilter> Load(string option, string file, SyscallArch arch, LoaderPrivileges privileges)
-    {
-        if (option == "--profile") return FilterSources.Profile(file, arch);
-        if (option == "--cbpf" || !IsElf(file)) return FilterSources.Classic(file);
-        var ebpf = FilterSources.Ebpf(file, privileges);
-        return ebpf.IsOk ? ebpf.Value.Filter : ebpf.Error!;
-    }
-
-    private static bool IsElf(string spec)
-    {
-        // FILE.o:SECTION names a file before the colon.
-        string path = File.Exists(spec) || !spec.Contains(':') ? spec : spec[..spec.LastIndexOf(':')];
-        if (!File.Exists(path)) return path.EndsWith(".o", StringComparison.Ordinal);
-        using var stream = File.OpenRead(path);
-        Span<byte> magic = stackalloc byte[4];
-        return stream.Read(magic) == 4 && magic.SequenceEqual("\u007fELF"u8);
-    }
-
-    // Filters are installed in command-line order across the three options.
-    private static List<(string Option, string File)> FiltersInOrder(string[] args)
-    {
-        var found = new List<(string, string)>();
-        for (int i = 0; i < args.Length && args[i] != "--"; i++)
-        {
-            int eq = args[i].IndexOf('=');
-            string name = eq > 0 ? args[i][..eq] : args[i];
-            if (!FilterOptions.Contains(name)) continue;
-            if (eq > 0) found.Add((name, args[i][(eq + 1)..]));
-            else if (i + 1 < args.Length) found.Add((name, args[++i]));
-        }
-        return found;
     }
 
     private static int Fail(TextWriter stderr, BpfError error)

@@ -1,5 +1,6 @@
 using SeccompEbpf.Bpf;
 using SeccompEbpf.Bpf.Maps;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.ProgramType;
 
 namespace SeccompEbpf.Cli.Commands;
@@ -11,13 +12,15 @@ public sealed class VerifyCommand : ICliCommand
     public string Summary => "verify an eBPF program as a seccomp filter (kernel rules, load-time helper set)";
 
     public string Help => $"""
-        Usage: seccomp-ebpf verify FILE [--as WHO] [--log-level N] [--map TYPE,KEY,VALUE,ENTRIES]...
+        Usage: seccomp-ebpf verify FILE[:SECTION] [--as WHO] [--log-level N] [--map TYPE,KEY,VALUE,ENTRIES]...
                                         [--priv-only N] [--section S]
 
         Verifies FILE as a BPF_PROG_TYPE_SECCOMP program, as the proposed kernel would at load
         time, and prints the helper set chosen from the loader's privileges. FILE is raw
         bytecode (8-byte little-endian instructions), assembly text (see 'seccomp-ebpf asm --help') or an
-        ELF object from clang (-target bpf -g: rejections then name the C source line).
+        ELF object from clang (-target bpf -g: rejections then name the C source line). An object's
+        programs are chosen as run, plan and simulate choose them: FILE.o:SECTION (or --section)
+        names a section or a program; without, every program in a "seccomp" section.
 
         Options:
           --as WHO         the loader: {string.Join(", ", LoaderPrivileges.Presets.Keys)}
@@ -30,38 +33,42 @@ public sealed class VerifyCommand : ICliCommand
                            TYPE is hash, array, ringbuf, queue, stack, task_storage, percpu_array...
                            e.g. --map hash,4,8,1024
           --priv-only N    the seccomp_ebpf_priv_only sysctl (0..2); 1 and 2 require CAP_BPF+CAP_PERFMON
-          --section S      for an ELF object: verify only the program in section S (or named S);
-                           by default every program in a "seccomp" section. Maps come from the object.
+          --section S      the same as FILE:S: verify only the program in section S (or named S).
+                           Maps come from the object.
 
         Exit code 0 when the program is accepted, 1 when it is rejected, 3 for unreadable input.
         A rejection names the instruction, the rule broken and the register state there.
 
-        Example:
-          seccomp-ebpf verify examples/asm/hello.asm --as privileged
+        Examples:
+          seccomp-ebpf verify examples/asm/hello.asm --as privileged   # "accepted": its loop needs CAP_BPF
+          seccomp-ebpf verify examples/asm/hello.asm                   # fails: "loops need a privileged (CAP_BPF) loader"
+          seccomp-ebpf verify examples/filters/05_openat_paths.o:seccomp --as unprivileged   # "proven:"
         """;
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var cli = new CliArgs(args);
         var who = cli.Option("--as", "unprivileged");
+        var privileges = PolicyArguments.ReadLoader(cli, LoaderPrivileges.Unprivileged);
         var logLevelText = cli.Option("--log-level", "0");
         var mapSpecs = cli.Options("--map");
         var privOnlyText = cli.Option("--priv-only", "0");
         var section = cli.Option("--section");
         cli.RejectUnknown();
         if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one input file");
-        if (!LoaderPrivileges.Presets.TryGetValue(who, out var privileges))
-            throw new CliUsageException($"--as must be one of {string.Join(", ", LoaderPrivileges.Presets.Keys)}, not '{who}'");
         if (!int.TryParse(logLevelText, out int logLevel) || logLevel is < 0 or > 2)
             throw new CliUsageException($"--log-level must be 0, 1 or 2, not '{logLevelText}'");
         if (!int.TryParse(privOnlyText, out int privOnly) || privOnly is < 0 or > 2)
             throw new CliUsageException($"--priv-only must be 0, 1 or 2, not '{privOnlyText}'");
         privileges = privileges with { PrivOnlySysctl = privOnly };
         var maps = new Dictionary<int, MapSpec>();
-        foreach (var spec in mapSpecs) maps[maps.Count] = ParseMap(spec, maps.Count);
+        foreach (var mapSpec in mapSpecs) maps[maps.Count] = ParseMap(mapSpec, maps.Count);
 
-        var path = cli.Positional[0];
-        var inputs = VerifyInputs.Read(path, section, maps, out var readError);
+        var named = ObjectProgramSpec.Parse(cli.Positional[0]);
+        if (section is not null)
+            named = named.Section is null || named.Section == section ? named with { Section = section }
+                : throw new CliUsageException($"two sections named: {named} and --section {section}");
+        var inputs = VerifyInputs.Read(named, maps, out var readError);
         if (inputs is null)
         {
             stderr.WriteLine($"seccomp-ebpf verify: {readError}");
@@ -97,10 +104,7 @@ public sealed class VerifyCommand : ICliCommand
                 return ExitCodes.Ok;
             }
             stdout.WriteLine($"{prefix}rejected: {stats}");
-            // Where the object carries BTF line info, name the source line first: that is what a C author edits.
-            if (v.Error!.InstructionIndex >= 0 && input.Source?.LineAt(v.Error.InstructionIndex) is { } line)
-                stdout.WriteLine($"{line.Location}: {line.SourceLine.Trim()}");
-            stdout.WriteLine(v.Error.ToString());
+            stdout.WriteLine(v.Error!.Describe(input.Source));
             return ExitCodes.Rejected;
         }
         stdout.WriteLine($"{prefix}refused: {load.RefusedBecause}");

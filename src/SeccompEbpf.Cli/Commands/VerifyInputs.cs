@@ -3,6 +3,7 @@ using SeccompEbpf.Bpf.Asm;
 using SeccompEbpf.Bpf.Elf;
 using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.Bpf.Maps;
+using SeccompEbpf.Policy.Sources;
 
 namespace SeccompEbpf.Cli.Commands;
 
@@ -12,14 +13,15 @@ public sealed record VerifyInput(string Name, Instruction[] Program, IReadOnlyDi
 /// <summary>Reads the programs `verify` checks from an ELF object, raw bytecode or assembly text.</summary>
 public static class VerifyInputs
 {
-    /// <summary>The programs in <paramref name="path"/>, or null with a reason.</summary>
-    public static IReadOnlyList<VerifyInput>? Read(string path, string? section, IReadOnlyDictionary<int, MapSpec> cliMaps, out string error)
+    /// <summary>The programs <paramref name="spec"/> names (FILE, or FILE.o:SECTION as everywhere), or null with a reason.</summary>
+    public static IReadOnlyList<VerifyInput>? Read(ObjectProgramSpec spec, IReadOnlyDictionary<int, MapSpec> cliMaps, out string error)
     {
         error = "";
+        var path = spec.Path;
         var bytes = File.ReadAllBytes(path);
-        if (bytes.Length >= 4 && bytes[0] == 0x7f && bytes[1] == (byte)'E' && bytes[2] == (byte)'L' && bytes[3] == (byte)'F')
-            return FromObject(bytes, path, section, out error);
-        if (section is not null) { error = $"{path}: --section applies to ELF objects only"; return null; }
+        if (ElfConstants.StartsWithMagic(bytes))
+            return FromObject(bytes, spec, out error);
+        if (spec.Section is not null) { error = $"{path}: a section ({spec.Section}) can only be chosen in an ELF object"; return null; }
         bool binary = bytes.Any(b => b == 0 || (b < 0x20 && b is not (0x09 or 0x0a or 0x0d)));
         if (binary)
         {
@@ -32,25 +34,16 @@ public static class VerifyInputs
         return [new VerifyInput(Path.GetFileName(path), assembled.Value, cliMaps, null)];
     }
 
-    /// <summary>The seccomp programs of an object (or the one in <paramref name="section"/>); maps come from the object.</summary>
-    private static IReadOnlyList<VerifyInput>? FromObject(byte[] bytes, string path, string? section, out string error)
+    /// <summary>The object's programs the spec selects (<see cref="ObjectProgramSpec.Select"/>, as run chooses); maps come from the object.</summary>
+    private static IReadOnlyList<VerifyInput>? FromObject(byte[] bytes, ObjectProgramSpec spec, out string error)
     {
         error = "";
-        var loaded = BpfObjectLoader.Load(bytes, path);
+        var loaded = BpfObjectLoader.Load(bytes, spec.Path);
         if (!loaded.IsOk) { error = loaded.Error!.ToString(); return null; }
         var obj = loaded.Value;
         var maps = obj.Maps.Select((m, i) => (m, i)).ToDictionary(x => x.i, x => x.m);
-        var chosen = section is null
-            ? obj.Programs.Where(p => p.Kind == ProgramSectionKind.Seccomp).ToList()
-            : obj.ProgramsMatching(section);
-        if (chosen.Count == 0)
-        {
-            var available = obj.ProgramList();
-            error = section is null
-                ? $"{path}: no program in a \"seccomp\" section; pick one with --section (programs: {available})"
-                : $"{path}: no program or section named '{section}' (programs: {available})";
-            return null;
-        }
+        var chosen = spec.Select(obj);
+        if (chosen.Count == 0) { error = spec.NothingSelected(obj).ToString(); return null; }
         return chosen.Select(p => new VerifyInput($"{p.Name} (section {p.SectionName})", p.Instructions, maps, p)).ToList();
     }
 }

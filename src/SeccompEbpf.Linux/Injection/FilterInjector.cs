@@ -182,7 +182,7 @@ internal static unsafe class FilterInjector
     {
         int status;
         while (LibC.WaitPid(tid, &status, __WALL) < 0)
-            if (LibC.LastErrno != LinuxConstants.EINTR) return new Stop(0, 0, $"waitpid {tid}: {LibC.ErrnoMessage(LibC.LastErrno)}");
+            if (LibC.LastErrno != Bpf.LinuxErrno.EINTR) return new Stop(0, 0, $"waitpid {tid}: {LibC.ErrnoMessage(LibC.LastErrno)}");
         if ((status & 0xff) != 0x7f) return new Stop(0, 0, $"thread {tid} ended during the injection");
         return new Stop((status >> 8) & 0xff, (status >> 16) & 0xffff, null);
     }

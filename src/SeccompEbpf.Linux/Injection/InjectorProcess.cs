@@ -3,6 +3,7 @@ using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Interop;
 using SeccompEbpf.Linux.Launch;
 using static SeccompEbpf.Linux.Interop.LinuxConstants;
+using static SeccompEbpf.Bpf.LinuxErrno;
 
 namespace SeccompEbpf.Linux.Injection;
 

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using static SeccompEbpf.Bpf.LinuxErrno;
 
 namespace SeccompEbpf.Linux.Interop;
 
@@ -14,7 +15,6 @@ internal static unsafe partial class Capabilities
 
     private const int PR_CAPBSET_READ = 23, PR_CAPBSET_DROP = 24, PR_CAP_AMBIENT = 47, PR_CAP_AMBIENT_LOWER = 3;
     private const uint LinuxCapabilityVersion3 = 0x20080522;
-    private const int EPERM = 1;
 
     [LibraryImport("libc", EntryPoint = "capget", SetLastError = true)]
     private static partial int CapGet(uint* header, uint* data);

@@ -1,3 +1,5 @@
+using SeccompEbpf.Bpf;
+
 namespace SeccompEbpf.Linux.Interop;
 
 /// <summary>
@@ -33,7 +35,7 @@ internal static unsafe class FdPassing
             {
                 if (LibC.SendMsg(socket, &message, LinuxConstants.MSG_NOSIGNAL) >= 0) return 0;
                 var errno = LibC.LastErrno;
-                if (errno != LinuxConstants.EINTR) return errno;
+                if (errno != LinuxErrno.EINTR) return errno;
             }
         }
     }
@@ -55,7 +57,7 @@ internal static unsafe class FdPassing
             while ((received = LibC.RecvMsg(socket, &message, LinuxConstants.MSG_CMSG_CLOEXEC)) < 0)
             {
                 var errno = LibC.LastErrno;
-                if (errno != LinuxConstants.EINTR) return -errno;
+                if (errno != LinuxErrno.EINTR) return -errno;
             }
             var header = (CmsgHdr*)control;
             if (message.ControlLength >= (nuint)ControlLengthForOneFd

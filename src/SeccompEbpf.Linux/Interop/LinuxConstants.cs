@@ -3,9 +3,7 @@ namespace SeccompEbpf.Linux.Interop;
 /// <summary>Linux ABI numbers used by the launcher and supervisor (identical on x86_64 and aarch64).</summary>
 internal static class LinuxConstants
 {
-    // errno values
-    public const int EPERM = 1, ENOENT = 2, ESRCH = 3, EINTR = 4, EBADF = 9, EAGAIN = 11, EACCES = 13,
-        EFAULT = 14, EINVAL = 22, ENOSYS = 38, ENOTTY = 25;
+    // errno values: SeccompEbpf.Bpf.LinuxErrno
 
     // signals
     public const int SIGHUP = 1, SIGINT = 2, SIGQUIT = 3, SIGKILL = 9, SIGUSR1 = 10, SIGUSR2 = 12,

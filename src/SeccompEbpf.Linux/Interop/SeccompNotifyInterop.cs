@@ -12,18 +12,7 @@ internal static unsafe class SeccompNotifyInterop
     public const int SECCOMP_SET_MODE_FILTER = 1;
     public const int SECCOMP_GET_NOTIF_SIZES = 3;
 
-    public const uint FilterFlagTsync = 1u << 0;
-    public const uint FilterFlagLog = 1u << 1;
-    public const uint FilterFlagNewListener = 1u << 3;
-    /// <summary>Needed with TSYNC + NEW_LISTENER: a TSYNC failure then reports ESRCH instead of a thread id.</summary>
-    public const uint FilterFlagTsyncEsrch = 1u << 4;
-    /// <summary>
-    /// SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (Linux 5.19): once the supervisor has received a
-    /// notification, only a fatal signal ends the wait. Without it a signal (or a ptrace interrupt)
-    /// arriving after the supervisor decided makes the kernel drop the answer and restart the call,
-    /// which is then decided a second time: a counter would count one call twice.
-    /// </summary>
-    public const uint FilterFlagWaitKillableRecv = 1u << 5;
+    // Filter flags (SECCOMP_FILTER_FLAG_*): SeccompEbpf.Model.SeccompFilterFlags.
 
     public const uint UserNotifFlagContinue = 1u << 0;
     /// <summary>SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (Linux 6.6): wake the target on the supervisor's CPU.</summary>

@@ -1,3 +1,4 @@
+using SeccompEbpf.Bpf;
 using SeccompEbpf.Linux.Interop;
 using SeccompEbpf.Linux.Supervisor;
 
@@ -66,7 +67,7 @@ public sealed unsafe class LaunchedCommand : IDisposable
         while (LibC.WaitPid(Pid, &status, 0) < 0)
         {
             var errno = LibC.LastErrno;
-            if (errno != LinuxConstants.EINTR) throw new IOException($"waitpid({Pid}): {LibC.ErrnoMessage(errno)}");
+            if (errno != LinuxErrno.EINTR) throw new IOException($"waitpid({Pid}): {LibC.ErrnoMessage(errno)}");
         }
         _reaped = true;
         return ExitStatus.FromWaitStatus(status);

@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
 using SeccompEbpf.Linux.Interop;
+using SeccompEbpf.Model;
+using static SeccompEbpf.Bpf.LinuxErrno;
 using static SeccompEbpf.Linux.Interop.LinuxConstants;
 using static SeccompEbpf.Linux.Interop.SeccompNotifyInterop;
 
@@ -61,12 +63,15 @@ public static unsafe class LauncherChild
 
         // The base filter first (older): with no listener of its own it refuses NEW_LISTENER, which the
         // policy's filter below may still ask for because the base filter then leaves that rule out.
-        if (baseFilter.Length > 0 && SetModeFilter(FilterFlagTsync, &baseFilter) is < 0)
+        if (baseFilter.Length > 0 && SetModeFilter(SeccompFilterFlags.Tsync, &baseFilter) is < 0)
             return Fail(control, $"installing the sandbox's base filter: {LibC.ErrnoMessage(LibC.LastErrno)}" + InstallHint(LibC.LastErrno));
-        var flags = FilterFlagTsync | plan.ExtraFilterFlags | (plan.WantsListener ? FilterFlagNewListener | FilterFlagTsyncEsrch | FilterFlagWaitKillableRecv : 0);
+        var flags = SeccompFilterFlags.Tsync | plan.ExtraFilterFlags
+            | (plan.WantsListener ? SeccompFilterFlags.NewListener | SeccompFilterFlags.TsyncEsrch | SeccompFilterFlags.WaitKillableRecv : 0);
         var listener = SetModeFilter(flags, &filter);
-        if (listener < 0 && LibC.LastErrno == EINVAL && (flags & FilterFlagWaitKillableRecv) != 0)
-            listener = SetModeFilter(flags &= ~FilterFlagWaitKillableRecv, &filter); // before Linux 5.19
+        // WAIT_KILLABLE_RECV (5.19): once received, a notification is answered exactly once; a signal or a
+        // ptrace interrupt cannot make the kernel drop the answer and ask again (a counter would count twice).
+        if (listener < 0 && LibC.LastErrno == EINVAL && (flags & SeccompFilterFlags.WaitKillableRecv) != 0)
+            listener = SetModeFilter(flags &= ~SeccompFilterFlags.WaitKillableRecv, &filter); // before Linux 5.19
         if (listener < 0)
             return Fail(control, $"seccomp(SECCOMP_SET_MODE_FILTER, flags 0x{flags:x}): {LibC.ErrnoMessage(LibC.LastErrno)}" + InstallHint(LibC.LastErrno));
 

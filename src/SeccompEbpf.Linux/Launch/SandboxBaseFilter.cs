@@ -1,8 +1,8 @@
 using SeccompEbpf.Classic;
-using SeccompEbpf.Linux.Policies;
 using SeccompEbpf.Model;
 using SeccompEbpf.Policy.Compiler;
 using SeccompEbpf.Syscalls;
+using static SeccompEbpf.Bpf.LinuxErrno;
 using static SeccompEbpf.Classic.ClassicOpcodes;
 
 namespace SeccompEbpf.Linux.Launch;
@@ -30,8 +30,6 @@ public static partial class SandboxBaseFilter
 {
     public const uint TIOCSTI = 0x5412, TIOCLINUX = 0x541C;
 
-    private const uint FilterFlagNewListener = 1u << 3;
-    private const int EPERM = 1, EINVAL = 22;
 
     /// <summary>The supervisor as seen by the program, for the signal rules.</summary>
     public readonly record struct SignalGuard(int SupervisorPid, int SupervisorProcessGroup);
@@ -44,7 +42,7 @@ public static partial class SandboxBaseFilter
     /// test): building it costs a first run about a hundred JIT-compiled methods.
     /// </summary>
     public static ClassicInstruction[] For(bool refuseNewListener, SignalGuard? signals) =>
-        signals is null && System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64
+        signals is null && NativeArch.Known == SyscallArch.X86_64
             ? ClassicInstruction.Decode(refuseNewListener ? X86_64RefusingNewListener : X86_64WithListener)
             : Build(NativeArch.ReachableAbis, refuseNewListener, signals);
 
@@ -56,7 +54,7 @@ public static partial class SandboxBaseFilter
         int einval = g.Return(SeccompAction.Errno | EINVAL);
 
         int ioctl = LoadLowWord(g, 1, g.Jump(JeqK, TIOCSTI, eperm, g.Jump(JeqK, TIOCLINUX, eperm, allow)));
-        int seccomp = LoadLowWord(g, 1, g.Jump(JsetK, FilterFlagNewListener, einval, allow));
+        int seccomp = LoadLowWord(g, 1, g.Jump(JsetK, SeccompFilterFlags.NewListener, einval, allow));
         int? namesSupervisor = signals is { } s ? LoadLowWord(g, 0, g.Jump(JeqK, (uint)s.SupervisorPid, eperm, allow)) : null;
         int? killNamesSupervisor = signals is { } k
             ? LoadLowWord(g, 0, g.Jump(JeqK, (uint)k.SupervisorPid, eperm,

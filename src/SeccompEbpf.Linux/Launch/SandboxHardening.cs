@@ -1,5 +1,6 @@
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Interop;
+using static SeccompEbpf.Bpf.LinuxErrno;
 using static SeccompEbpf.Linux.Interop.LinuxConstants;
 
 namespace SeccompEbpf.Linux.Launch;

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Interop;
 using SeccompEbpf.Linux.Supervisor;
+using static SeccompEbpf.Bpf.LinuxErrno;
 using static SeccompEbpf.Linux.Interop.LinuxConstants;
 
 namespace SeccompEbpf.Linux.Launch;

@@ -1,3 +1,4 @@
+using SeccompEbpf.Bpf;
 using SeccompEbpf.Linux.Launch;
 using SeccompEbpf.Linux.Supervisor;
 using SeccompEbpf.Model;
@@ -24,6 +25,6 @@ public static class BuiltInDefaultPlan
         public static readonly NeverNotifiedDecider Instance = new();
 
         public SyscallDecision Decide(in SyscallNotification notification, NotifiedProcess process) =>
-            new(SeccompAction.ErrnoAction(Interop.LinuxConstants.ENOSYS), "supervisor: the built-in default policy does not notify");
+            new(SeccompAction.ErrnoAction(LinuxErrno.ENOSYS), "supervisor: the built-in default policy does not notify");
     }
 }

@@ -4,79 +4,50 @@ using SeccompEbpf.Bpf.Maps;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Launch;
 using SeccompEbpf.Model;
-using SeccompEbpf.Model.Helpers;
-using SeccompEbpf.Policy.Default;
-using SeccompEbpf.ProgramType;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.Split;
 using SeccompEbpf.Syscalls;
 
 namespace SeccompEbpf.Linux.Seccomp;
 
-/// <summary>The policy files a user named for <c>run</c>; all empty means the built-in default policy.</summary>
-public sealed record PolicySources(IReadOnlyList<string> EbpfFilters, string? Profile, IReadOnlyList<string> ClassicFilters)
+/// <summary>What <c>run</c> asks beyond the policy itself.</summary>
+public sealed record PolicyRunOptions(PolicyOptions Policy)
 {
-    /// <summary>Map entries to store before the command starts.</summary>
-    public IReadOnlyList<MapSeed> MapSeeds { get; init; } = [];
-
     /// <summary>Skip the split: the kernel filter notifies every call (the notify-everything design, for comparison).</summary>
     public bool NotifyEverything { get; init; }
-
-    public bool IsDefault => EbpfFilters.Count == 0 && Profile is null && ClassicFilters.Count == 0;
 }
 
 /// <summary>
-/// Turns policy files into what the launcher enforces: eBPF objects are loaded as seccomp programs with
-/// this process's privileges (root = privileged, else unprivileged: helper set and verifier limits
-/// follow), verified, split per arch and syscall by <see cref="SplitPlanner"/>; the kernel filter gets
-/// the constant verdicts and USER_NOTIF for the rest, which <see cref="ChainDecider"/> answers, running the
-/// eBPF filters on the product's default engine (the JIT) unless told otherwise.
+/// A loaded policy as the launcher enforces it. <see cref="PolicyLoader"/> loads it with this
+/// process as the loader (its privileges and pid namespace), verifying each eBPF filter once; the
+/// kernel filter gets the split's constant verdicts and USER_NOTIF for the rest, which
+/// <see cref="ChainDecider"/> answers, running the eBPF filters from that verification on the
+/// product's default engine (the JIT) unless told otherwise.
 /// </summary>
 public static class PolicyRunPlan
 {
-    public static BpfResult<(RunPlan Plan, SplitPlan Split)> Build(PolicySources sources, EngineKind engine = BpfEngines.Default)
+    public static BpfResult<(RunPlan Plan, SplitPlan Split)> Build(PolicyRunOptions options, EngineKind engine = BpfEngines.Default)
     {
-        bool root = Environment.IsPrivilegedProcess;
         var pidNamespace = ProcessTaskView.CurrentPidNamespace();
-        var loader = (root ? SeccompLoaderPrivileges.Root : SeccompLoaderPrivileges.Unprivileged) with { PidNamespace = pidNamespace };
-        var arches = sources.IsDefault ? DefaultPolicy.Arches : NativeArches();
+        var policyOptions = options.Policy with { Loader = options.Policy.Loader with { PidNamespace = pidNamespace } };
+        var loaded = PolicyLoader.Load(policyOptions);
+        if (!loaded.IsOk) return loaded.Error!;
+        var policy = loaded.Value;
 
-        var stack = PolicyStackLoader.Load(sources.EbpfFilters, sources.Profile, sources.ClassicFilters, arches, SeccompHelpers.For(loader));
-        if (!stack.IsOk) return stack.Error!;
-        var privileges = root ? LoaderPrivileges.Privileged : LoaderPrivileges.Unprivileged;
-        foreach (var filter in stack.Value.Filters.OfType<EbpfStackFilter>())
-        {
-            var maps = filter.Program.Maps.Select((m, i) => (m, i)).ToDictionary(x => x.i, x => x.m.Spec);
-            var load = SeccompProgramLoader.Load(filter.Program.Instructions, privileges, maps);
-            if (!load.Loaded)
-                return new BpfError($"{filter.Name}: {load.RefusedBecause}{(load.Verification?.Error is { } e ? ": " + e : "")}");
-        }
-
-        foreach (var seed in sources.MapSeeds)
-            if (seed.ApplyTo(stack.Value) is { } seedError) return seedError;
-
-        var split = SplitPlanner.Plan(stack.Value, arches);
-        var kernel = sources.NotifyEverything
+        var split = policy.Split;
+        var kernel = options.NotifyEverything
             ? new[] { ClassicInstruction.Stmt(ClassicInstruction.Ret | ClassicInstruction.K_, SeccompAction.UserNotif) }
             : KernelFilterBuilder.Build(split);
         if (!kernel.IsOk) return kernel.Error!;
-        var evaluator = ChainEvaluator.Create(stack.Value, engine, loadedWith: privileges);
+        var evaluator = policy.Evaluator(engine);
         if (!evaluator.IsOk) return evaluator.Error!;
-        var description = string.Join(" + ", stack.Value.Filters.Select(f => f.Name));
-        var processStorage = stack.Value.Filters.OfType<EbpfStackFilter>().SelectMany(f => f.Program.Maps).OfType<ProcessStorageMap>().ToList();
-        var plan = new RunPlan(kernel.Value, new ChainDecider(evaluator.Value, pidNamespace, processStorage), description)
+        var processStorage = policy.EbpfFilters.SelectMany(f => f.Program.Maps).OfType<ProcessStorageMap>().ToList();
+        var plan = new RunPlan(kernel.Value, new ChainDecider(evaluator.Value, pidNamespace, processStorage), policy.Description)
         {
             SyscallName = (arch, nr) => SyscallName(split, arch, nr),
         };
         return (plan, split);
     }
-
-    /// <summary>The ABIs this machine's programs use (x86_64 also runs x32 and i386 code; filters see their audit arch).</summary>
-    public static IReadOnlyList<SyscallArch> NativeArches() => System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture switch
-    {
-        System.Runtime.InteropServices.Architecture.Arm64 => [SyscallArch.AArch64],
-        System.Runtime.InteropServices.Architecture.RiscV64 => [SyscallArch.RiscV64],
-        _ => [SyscallArch.X86_64],
-    };
 
     private static string? SyscallName(SplitPlan plan, uint auditArch, int nr)
     {

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using SeccompEbpf.Linux.Interop;
+using static SeccompEbpf.Bpf.LinuxErrno;
 using SeccompEbpf.Linux.Supervisor;
 using SeccompEbpf.Model.Helpers;
 
@@ -28,7 +29,6 @@ namespace SeccompEbpf.Linux.Seccomp;
 /// </summary>
 public sealed class ProcessTaskView : ISeccompTaskView
 {
-    private const int EFAULT = 14, ESRCH = 3;
     private readonly long _loaderPidNamespace;
     private readonly ProcessExitWatcher? _exits;
     private NotifiedProcess _process;

@@ -1,5 +1,6 @@
 using SeccompEbpf.Linux.Interop;
 using SeccompEbpf.Model;
+using static SeccompEbpf.Bpf.LinuxErrno;
 using static SeccompEbpf.Linux.Interop.LinuxConstants;
 
 namespace SeccompEbpf.Linux.Supervisor;

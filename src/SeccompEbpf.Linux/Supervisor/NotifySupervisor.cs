@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using SeccompEbpf.Bpf;
 using SeccompEbpf.Linux.Interop;
 using SeccompEbpf.Model;
 
@@ -76,7 +77,7 @@ public sealed unsafe class NotifySupervisor : IDisposable
             while (!Volatile.Read(ref _stopping))
             {
                 var error = _listener.TryReceive(buffer);
-                if (error is LinuxConstants.EINTR or LinuxConstants.ENOENT) continue;
+                if (error is LinuxErrno.EINTR or LinuxErrno.ENOENT) continue;
                 if (error != 0) return;
                 var notification = ToNotification((SeccompNotifRaw*)buffer);
                 var decision = Decide(notification);
@@ -105,7 +106,7 @@ public sealed unsafe class NotifySupervisor : IDisposable
         {
             // Fail closed: a broken policy must not let the call through.
             DeciderFailure ??= e;
-            return new SyscallDecision(SeccompAction.ErrnoAction(LinuxConstants.ENOSYS), $"supervisor: the decider failed: {e.GetType().Name}: {e.Message}");
+            return new SyscallDecision(SeccompAction.ErrnoAction(LinuxErrno.ENOSYS), $"supervisor: the decider failed: {e.GetType().Name}: {e.Message}");
         }
     }
 

@@ -53,8 +53,10 @@ public readonly record struct SeccompAction(uint Value)
         _ => $"UNKNOWN(0x{actionBits:x8})",
     };
 
+    /// <summary>"ERRNO(1)", "ALLOW"; an action the kernel does not know reads as what it does, "KILL_PROCESS (unknown action 0x...)".</summary>
     public override string ToString() => ActionBits switch
     {
+        _ when EffectiveAction != ActionBits => $"{ActionName(EffectiveAction)} (unknown action 0x{Value:x8})",
         Errno => $"ERRNO({Data})",
         Trap or Trace => $"{ActionName(ActionBits)}({Data})",
         _ when Data != 0 => $"{ActionName(ActionBits)}(0x{Data:x})",

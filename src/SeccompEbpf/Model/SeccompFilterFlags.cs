@@ -7,6 +7,7 @@ public static class SeccompFilterFlags
     public const uint Log = 1u << 1;
     public const uint SpecAllow = 1u << 2;
     public const uint NewListener = 1u << 3;
+    /// <summary>Needed with TSYNC + NEW_LISTENER: a TSYNC failure then reports ESRCH instead of a thread id.</summary>
     public const uint TsyncEsrch = 1u << 4;
     /// <summary>Upstream meaning of bit 5.</summary>
     public const uint WaitKillableRecv = 1u << 5;

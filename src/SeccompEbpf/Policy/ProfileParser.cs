@@ -1,4 +1,5 @@
 using System.Text.Json;
+using SeccompEbpf.Bpf;
 
 namespace SeccompEbpf.Policy;
 
@@ -280,7 +281,7 @@ public static class ProfileParser
         private uint? ErrnoFromName(string? name, string path)
         {
             if (string.IsNullOrEmpty(name)) return null;
-            if (ErrnoNames.TryGet(name, out var errno)) return errno;
+            if (LinuxErrno.TryParse(name, out var errno)) return (uint)errno;
             Error(path, $"unknown errno name \"{name}\"");
             return null;
         }

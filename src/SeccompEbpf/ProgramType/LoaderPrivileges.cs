@@ -1,10 +1,14 @@
+using SeccompEbpf.Model;
+using SeccompEbpf.Model.Helpers;
+
 namespace SeccompEbpf.ProgramType;
 
 /// <summary>
-/// What the loading process may do, as far as the seccomp program type cares: its capabilities,
-/// whether the LSM hook (seccomp_extended) refuses the extended features, and the
-/// seccomp_ebpf_priv_only sysctl (0: anyone may load; 1 and 2: CAP_BPF and CAP_PERFMON required,
-/// 1 locked until reboot, 2 resettable by an admin).
+/// The loader of a seccomp program, as the program type cares (SEED §2): its capabilities, whether the
+/// LSM hook (seccomp_extended) refuses the extended features, the seccomp_ebpf_priv_only sysctl (0:
+/// anyone may load; 1 and 2: CAP_BPF and CAP_PERFMON required, 1 locked until reboot, 2 resettable by
+/// an admin), and the namespaces recorded in the program at load time. The helper set is chosen from
+/// it once (<see cref="SeccompHelperSet.ChooseFor"/>), and the verifier's limits follow it.
 /// </summary>
 public sealed record LoaderPrivileges(
     bool CapBpf = false,
@@ -13,6 +17,12 @@ public sealed record LoaderPrivileges(
     bool LsmRefusesExtended = false,
     int PrivOnlySysctl = 0)
 {
+    /// <summary>Only a caller in this user namespace may attach the program.</summary>
+    public UserNamespaceId UserNamespace { get; init; } = UserNamespaceId.Initial;
+
+    /// <summary>get_current_pid_tgid reports pids as seen from this namespace.</summary>
+    public PidNamespaceId PidNamespace { get; init; } = PidNamespaceId.Initial;
+
     public static readonly LoaderPrivileges Unprivileged = new();
     public static readonly LoaderPrivileges Ptrace = new(CapSysPtrace: true);
     public static readonly LoaderPrivileges Tracing = new(CapBpf: true, CapPerfmon: true);
@@ -28,6 +38,9 @@ public sealed record LoaderPrivileges(
         ["privileged"] = Privileged,
         ["lsm-refused"] = LsmRefused,
     };
+
+    /// <summary>This process as a loader: root has every capability the choice looks at, anyone else none.</summary>
+    public static LoaderPrivileges OfThisProcess() => Environment.IsPrivilegedProcess ? Privileged : Unprivileged;
 
     /// <summary>CAP_BPF and CAP_PERFMON together: tracing helpers, loops, pointer leaks, 1M instructions.</summary>
     public bool IsPrivileged => CapBpf && CapPerfmon;

@@ -1,61 +1,57 @@
 using SeccompEbpf.Bpf.Helpers;
-using static SeccompEbpf.Bpf.Helpers.HelperArg;
+using SeccompEbpf.Model.Helpers;
+using static SeccompEbpf.ProgramType.SeccompHelperGroup;
 
 namespace SeccompEbpf.ProgramType;
 
 /// <summary>
-/// Prototypes of the helpers a seccomp program may be given, with the kernel's ids (enum
-/// bpf_func_id). Grouped the way the load-time choice uses them (SEED §2).
+/// Every helper a seccomp program may be given, one row each: the verifier's prototype and the engines'
+/// implementation both come from the row, and the load-time choice (<see cref="SeccompHelperSet"/>)
+/// reads its group. Adding a helper is one row here (and its implementation, with its prototype, next to
+/// the others of its kind).
 /// </summary>
 public static class SeccompHelperCatalog
 {
-    public static readonly HelperPrototype MapLookupElem = new(1, "map_lookup_elem", HelperReturn.PtrToMapValueOrNull, ConstMapPtr, PtrToMapKey);
-    public static readonly HelperPrototype MapUpdateElem = new(2, "map_update_elem", HelperReturn.Integer, ConstMapPtr, PtrToMapKey, PtrToMapValue, Scalar);
-    public static readonly HelperPrototype MapDeleteElem = new(3, "map_delete_elem", HelperReturn.Integer, ConstMapPtr, PtrToMapKey);
-    public static readonly HelperPrototype KtimeGetNs = new(5, "ktime_get_ns", HelperReturn.Integer);
-    public static readonly HelperPrototype GetPrandomU32 = new(7, "get_prandom_u32", HelperReturn.Integer);
-    public static readonly HelperPrototype GetSmpProcessorId = new(8, "get_smp_processor_id", HelperReturn.Integer);
-    public static readonly HelperPrototype TailCall = new(12, "tail_call", HelperReturn.Integer, PtrToCtx, ConstMapPtr, Scalar) { MayNotReturn = true };
-    public static readonly HelperPrototype GetCurrentPidTgid = new(14, "get_current_pid_tgid", HelperReturn.Integer);
-    public static readonly HelperPrototype GetCurrentUidGid = new(15, "get_current_uid_gid", HelperReturn.Integer);
-    public static readonly HelperPrototype MapPushElem = new(87, "map_push_elem", HelperReturn.Integer, ConstMapPtr, PtrToMapValue, Scalar);
-    public static readonly HelperPrototype MapPopElem = new(88, "map_pop_elem", HelperReturn.Integer, ConstMapPtr, PtrToUninitMapValue);
-    public static readonly HelperPrototype MapPeekElem = new(89, "map_peek_elem", HelperReturn.Integer, ConstMapPtr, PtrToUninitMapValue);
-    public static readonly HelperPrototype ProbeReadUser = new(112, "probe_read_user", HelperReturn.Integer, PtrToUninitMem, ConstSizeOrZero, Scalar);
-    public static readonly HelperPrototype ProbeReadUserStr = new(114, "probe_read_user_str", HelperReturn.Integer, PtrToUninitMem, ConstSizeOrZero, Scalar);
-    public static readonly HelperPrototype KtimeGetBootNs = new(125, "ktime_get_boot_ns", HelperReturn.Integer);
-    public static readonly HelperPrototype RingbufOutput = new(130, "ringbuf_output", HelperReturn.Integer, ConstMapPtr, PtrToMem, ConstSizeOrZero, Scalar);
-    public static readonly HelperPrototype RingbufReserve = new(131, "ringbuf_reserve", HelperReturn.PtrToAllocMemOrNull, ConstMapPtr, ConstAllocSizeOrZero, Scalar);
-    public static readonly HelperPrototype RingbufSubmit = new(132, "ringbuf_submit", HelperReturn.Void, PtrToAllocMem, Scalar);
-    public static readonly HelperPrototype RingbufDiscard = new(133, "ringbuf_discard", HelperReturn.Void, PtrToAllocMem, Scalar);
-    public static readonly HelperPrototype RingbufQuery = new(134, "ringbuf_query", HelperReturn.Integer, ConstMapPtr, Scalar);
-    public static readonly HelperPrototype TaskStorageGet = new(156, "task_storage_get", HelperReturn.PtrToMapValueOrNull, ConstMapPtr, PtrToTaskOrNull, PtrToMapValueOrNull, Scalar);
-    public static readonly HelperPrototype TaskStorageDelete = new(157, "task_storage_delete", HelperReturn.Integer, ConstMapPtr, PtrToTaskOrNull);
-    public static readonly HelperPrototype ForEachMapElem = new(164, "for_each_map_elem", HelperReturn.Integer, ConstMapPtr, PtrToFunc, PtrToStackOrNull, Scalar);
+    public static readonly SeccompHelper MapLookupElem = new(Base, MapHelpers.Lookup);
+    public static readonly SeccompHelper MapUpdateElem = new(Base, MapHelpers.Update);
+    public static readonly SeccompHelper MapDeleteElem = new(Base, MapHelpers.Delete);
+    public static readonly SeccompHelper MapPushElem = new(Base, MapHelpers.Push);
+    public static readonly SeccompHelper MapPopElem = new(Base, MapHelpers.Pop);
+    public static readonly SeccompHelper MapPeekElem = new(Base, MapHelpers.Peek);
+    public static readonly SeccompHelper GetPrandomU32 = new(Base, RuntimeHelpers.GetPrandomU32);
+    public static readonly SeccompHelper GetSmpProcessorId = new(Base, RuntimeHelpers.GetSmpProcessorId);
+    public static readonly SeccompHelper KtimeGetNs = new(Base, RuntimeHelpers.KtimeGetNs);
+    public static readonly SeccompHelper KtimeGetBootNs = new(Base, RuntimeHelpers.KtimeGetBootNs);
+    public static readonly SeccompHelper TailCall = new(Base, RuntimeHelpers.TailCall);
+    public static readonly SeccompHelper RingbufOutput = new(Base, RingBufferHelpers.Output);
+    public static readonly SeccompHelper RingbufReserve = new(Base, RingBufferHelpers.Reserve);
+    public static readonly SeccompHelper RingbufSubmit = new(Base, RingBufferHelpers.Submit);
+    public static readonly SeccompHelper RingbufDiscard = new(Base, RingBufferHelpers.Discard);
+    public static readonly SeccompHelper RingbufQuery = new(Base, RingBufferHelpers.Query);
+    public static readonly SeccompHelper ForEachMapElem = new(Base, CallbackHelpers.ForEachMapElem);
 
-    // Tracing helpers: only for loaders with CAP_BPF and CAP_PERFMON.
-    public static readonly HelperPrototype TracePrintk = new(6, "trace_printk", HelperReturn.Integer, PtrToMem, ConstSize, Scalar, Scalar, Scalar);
-    public static readonly HelperPrototype GetCurrentTask = new(35, "get_current_task", HelperReturn.Integer);
-    public static readonly HelperPrototype GetCurrentComm = new(16, "get_current_comm", HelperReturn.Integer, PtrToUninitMem, ConstSize);
-    public static readonly HelperPrototype ProbeReadKernel = new(113, "probe_read_kernel", HelperReturn.Integer, PtrToUninitMem, ConstSizeOrZero, Scalar);
-    public static readonly HelperPrototype ProbeReadKernelStr = new(115, "probe_read_kernel_str", HelperReturn.Integer, PtrToUninitMem, ConstSizeOrZero, Scalar);
+    public static readonly SeccompHelper GetCurrentUidGid = new(Seccomp, SeccompHelpers.GetCurrentUidGid);
+    public static readonly SeccompHelper GetCurrentPidTgid = new(Seccomp, loader => SeccompHelpers.GetCurrentPidTgid(loader.PidNamespace));
+    public static readonly SeccompHelper ProbeReadUser = new(Seccomp, loader => SeccompHelpers.ProbeReadUser(requireDumpable: !loader.CapSysPtrace));
+    public static readonly SeccompHelper ProbeReadUserStr = new(Seccomp, loader => SeccompHelpers.ProbeReadUserStr(requireDumpable: !loader.CapSysPtrace));
+    public static readonly SeccompHelper TaskStorageGet = new(Seccomp, ProcessStorageHelpers.Get);
+    public static readonly SeccompHelper TaskStorageDelete = new(Seccomp, ProcessStorageHelpers.Delete);
 
-    /// <summary>The base set every program type gets.</summary>
-    public static readonly HelperPrototype[] Base =
+    public static readonly SeccompHelper TracePrintk = new(Tracing, TraceHelpers.TracePrintk);
+    public static readonly SeccompHelper GetCurrentTask = new(Tracing, TracingHelpers.GetCurrentTask);
+    public static readonly SeccompHelper GetCurrentComm = new(Tracing, TracingHelpers.GetCurrentComm);
+    public static readonly SeccompHelper ProbeReadKernel = new(Tracing, TracingHelpers.ProbeReadKernel);
+    public static readonly SeccompHelper ProbeReadKernelStr = new(Tracing, TracingHelpers.ProbeReadKernelStr);
+
+    public static readonly IReadOnlyList<SeccompHelper> All =
     [
         MapLookupElem, MapUpdateElem, MapDeleteElem, MapPushElem, MapPopElem, MapPeekElem,
         GetPrandomU32, GetSmpProcessorId, KtimeGetNs, KtimeGetBootNs, TailCall,
         RingbufOutput, RingbufReserve, RingbufSubmit, RingbufDiscard, RingbufQuery, ForEachMapElem,
-    ];
-
-    /// <summary>The seccomp-specific helpers (ids as seen by the loader's namespaces, task storage with NULL = this process).</summary>
-    public static readonly HelperPrototype[] Seccomp =
-    [
         GetCurrentUidGid, GetCurrentPidTgid, ProbeReadUser, ProbeReadUserStr, TaskStorageGet, TaskStorageDelete,
-    ];
-
-    public static readonly HelperPrototype[] Tracing =
-    [
         TracePrintk, GetCurrentTask, GetCurrentComm, ProbeReadKernel, ProbeReadKernelStr,
     ];
+
+    /// <summary>"probe_read_user" for 112; "#N" for an id no seccomp program can be given.</summary>
+    public static string NameOf(int id) => All.FirstOrDefault(h => h.Id == id)?.Name ?? $"#{id}";
 }

@@ -1,3 +1,4 @@
+using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.Bpf.Maps;
 using SeccompEbpf.Bpf.Verifier;
@@ -30,7 +31,7 @@ public static class SeccompProgramLoader
     }
 
     public static SeccompLoadResult Load(IReadOnlyList<Instruction> program, LoaderPrivileges privileges,
-        IReadOnlyDictionary<int, MapSpec>? maps = null, LoaderNamespaces? namespaces = null, int logLevel = 0)
+        IReadOnlyDictionary<int, MapSpec>? maps = null, int logLevel = 0)
     {
         if (privileges.PrivOnlySysctl is < 0 or > 2)
             return new SeccompLoadResult(null, null, $"seccomp_ebpf_priv_only must be 0, 1 or 2, not {privileges.PrivOnlySysctl}");
@@ -40,8 +41,18 @@ public static class SeccompProgramLoader
         var helpers = SeccompHelperSet.ChooseFor(privileges);
         var result = BpfVerifier.Verify(program, OptionsFor(privileges, helpers, maps, logLevel));
         if (!result.Accepted) return new SeccompLoadResult(null, result, "the verifier rejected the program");
-        var loaded = new LoadedSeccompProgram(program, maps ?? new Dictionary<int, MapSpec>(), helpers, privileges,
-            namespaces ?? LoaderNamespaces.Unknown, result);
+        var loaded = new LoadedSeccompProgram(program, maps ?? new Dictionary<int, MapSpec>(), helpers, privileges, result);
         return new SeccompLoadResult(loaded, result, null);
+    }
+
+    /// <summary>Loads an engine program (its instructions, with its own maps' specs).</summary>
+    public static SeccompLoadResult Load(BpfProgram program, LoaderPrivileges privileges, int logLevel = 0) =>
+        Load(program.Instructions, privileges, MapSpecsOf(program), logLevel);
+
+    public static Dictionary<int, MapSpec> MapSpecsOf(BpfProgram program)
+    {
+        var specs = new Dictionary<int, MapSpec>();
+        for (int i = 0; i < program.Maps.Count; i++) specs[i] = program.Maps[i].Spec;
+        return specs;
     }
 }

@@ -27,18 +27,17 @@ public sealed class ChainEvaluator : IDisposable
 
     /// <summary>
     /// Prepares every eBPF filter on <paramref name="engine"/>; an error names the filter that failed.
-    /// With <paramref name="loadedWith"/> (the privileges the filters were verified for), the JIT
-    /// drops the checks the verifier's proofs cover.
+    /// A filter the loader verified is built from that verification (on the JIT, without the checks
+    /// its proofs cover); one put in a stack by hand runs fully checked.
     /// </summary>
-    public static Bpf.BpfResult<ChainEvaluator> Create(PolicyStack stack, EngineKind engine = EngineKind.Interpreter,
-        ProgramType.LoaderPrivileges? loadedWith = null)
+    public static Bpf.BpfResult<ChainEvaluator> Create(PolicyStack stack, EngineKind engine = EngineKind.Interpreter)
     {
         var executables = new IBpfExecutable?[stack.Filters.Count];
         for (int i = 0; i < stack.Filters.Count; i++)
         {
             if (stack.Filters[i] is not EbpfStackFilter e) continue;
-            var prepared = loadedWith is { } privileges
-                ? ProgramType.SeccompExecutables.Prepare(e.Program, privileges, engine)
+            var prepared = e.Loaded is { } loaded
+                ? ProgramType.SeccompExecutables.Prepare(e.Program, loaded, engine)
                 : BpfEngines.Prepare(e.Program, engine);
             if (!prepared.IsOk) return prepared.Error! with { Message = $"{e.Name}: {prepared.Error!.Message}" };
             executables[i] = prepared.Value;

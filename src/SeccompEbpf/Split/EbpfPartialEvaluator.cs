@@ -128,9 +128,7 @@ public static class EbpfPartialEvaluator
             }
         }
 
-        private static string HelperName(int id) =>
-            ProgramType.SeccompHelperCatalog.Base.Concat(ProgramType.SeccompHelperCatalog.Seccomp).Concat(ProgramType.SeccompHelperCatalog.Tracing)
-                .FirstOrDefault(h => h.Id == id)?.Name ?? $"#{id}";
+        private static string HelperName(int id) => ProgramType.SeccompHelperCatalog.NameOf(id);
 
         private DynamicOutcome? LoadImm64(Instruction low, Instruction high, AbstractState s, int pc)
         {

@@ -1,14 +1,18 @@
 using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Policy;
+using SeccompEbpf.ProgramType;
 
 namespace SeccompEbpf.Split;
 
 /// <summary>One filter of a policy, as the planner and the decider see it.</summary>
 public abstract record StackFilter(string Name);
 
-/// <summary>An eBPF program with its live maps (shared with whoever updates them).</summary>
-public sealed record EbpfStackFilter(string Name, BpfProgram Program) : StackFilter(Name);
+/// <summary>
+/// An eBPF program with its live maps (shared with whoever updates them) and, when it came through
+/// the policy loader, its one verification (<paramref name="Loaded"/>), whose proofs the JIT uses.
+/// </summary>
+public sealed record EbpfStackFilter(string Name, BpfProgram Program, LoadedSeccompProgram? Loaded = null) : StackFilter(Name);
 
 /// <summary>A classic filter given as is (kept in user space for the syscalls it cannot be proven constant on).</summary>
 public sealed record ClassicStackFilter(string Name, ClassicProgram Program) : StackFilter(Name);

@@ -62,7 +62,7 @@ public class MapHelperTests
             call 2
             exit
             """, [map]);
-        Assert.Equal(-BpfErrno.EEXIST, (long)result.R0);
+        Assert.Equal(-LinuxErrno.EEXIST, (long)result.R0);
     }
 
     [Fact]

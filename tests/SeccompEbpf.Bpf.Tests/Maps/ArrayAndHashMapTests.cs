@@ -18,10 +18,10 @@ public class ArrayAndHashMapTests
         Assert.True(map.TryLookup(U32(3), value));
         Assert.Equal(0UL, BitConverter.ToUInt64(value));
         Assert.False(map.TryLookup(U32(4), value));
-        Assert.Equal(-BpfErrno.EEXIST, map.Update(U32(0), U64(1), MapUpdateFlags.NoExist));
-        Assert.Equal(-BpfErrno.E2BIG, map.Update(U32(4), U64(1)));
-        Assert.Equal(-BpfErrno.EINVAL, map.Delete(U32(0)));
-        Assert.Equal(-BpfErrno.EINVAL, map.Update(U32(0), U64(1), 7));
+        Assert.Equal(-LinuxErrno.EEXIST, map.Update(U32(0), U64(1), MapUpdateFlags.NoExist));
+        Assert.Equal(-LinuxErrno.E2BIG, map.Update(U32(4), U64(1)));
+        Assert.Equal(-LinuxErrno.EINVAL, map.Delete(U32(0)));
+        Assert.Equal(-LinuxErrno.EINVAL, map.Update(U32(0), U64(1), 7));
     }
 
     [Fact]
@@ -47,19 +47,19 @@ public class ArrayAndHashMapTests
     public void HashMapFlagsGiveKernelErrnos()
     {
         using var map = new HashMap(new MapSpec("h", MapType.Hash, 4, 8, 2));
-        Assert.Equal(-BpfErrno.ENOENT, map.Update(U32(7), U64(1), MapUpdateFlags.Exist));
+        Assert.Equal(-LinuxErrno.ENOENT, map.Update(U32(7), U64(1), MapUpdateFlags.Exist));
         Assert.Equal(0, map.Update(U32(7), U64(1), MapUpdateFlags.NoExist));
-        Assert.Equal(-BpfErrno.EEXIST, map.Update(U32(7), U64(2), MapUpdateFlags.NoExist));
+        Assert.Equal(-LinuxErrno.EEXIST, map.Update(U32(7), U64(2), MapUpdateFlags.NoExist));
         Assert.Equal(0, map.Update(U32(7), U64(3), MapUpdateFlags.Exist));
         Assert.Equal(0, map.Update(U32(8), U64(4)));
-        Assert.Equal(-BpfErrno.E2BIG, map.Update(U32(9), U64(5)));
+        Assert.Equal(-LinuxErrno.E2BIG, map.Update(U32(9), U64(5)));
         // Replacing a key of a full map still works.
         Assert.Equal(0, map.Update(U32(8), U64(6)));
-        Assert.Equal(-BpfErrno.ENOENT, map.Delete(U32(9)));
+        Assert.Equal(-LinuxErrno.ENOENT, map.Delete(U32(9)));
         Assert.Equal(0, map.Delete(U32(7)));
         Assert.Equal(0, map.Update(U32(9), U64(5)));
         Assert.Equal(2, map.Count);
-        Assert.Equal(-BpfErrno.EINVAL, map.Update(new byte[3], U64(1)));
+        Assert.Equal(-LinuxErrno.EINVAL, map.Update(new byte[3], U64(1)));
     }
 
     [Fact]

@@ -56,7 +56,7 @@ public unsafe class RingBufferAndQueueTests
         Assert.Equal(50, delivered);
         for (int i = 0; i < 4; i++) ring.Reserve(1000);
         Assert.Equal(0UL, ring.Reserve(1000));
-        Assert.Equal(-BpfErrno.ENOSPC, ring.Output(new byte[1000]));
+        Assert.Equal(-LinuxErrno.ENOSPC, ring.Output(new byte[1000]));
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public unsafe class RingBufferAndQueueTests
         {
             Assert.Equal(0, map.Push(BitConverter.GetBytes(1), 0));
             Assert.Equal(0, map.Push(BitConverter.GetBytes(2), 0));
-            Assert.Equal(-BpfErrno.E2BIG, map.Push(BitConverter.GetBytes(3), 0));
+            Assert.Equal(-LinuxErrno.E2BIG, map.Push(BitConverter.GetBytes(3), 0));
             Assert.Equal(0, map.Push(BitConverter.GetBytes(3), MapUpdateFlags.Exist)); // drops the oldest (1)
         }
         var value = new byte[4];
@@ -79,7 +79,7 @@ public unsafe class RingBufferAndQueueTests
         Assert.Equal(0, stack.Pop(value));
         Assert.Equal(0, stack.Pop(value));
         Assert.Equal(2, BitConverter.ToInt32(value));
-        Assert.Equal(-BpfErrno.ENOENT, stack.Pop(value));
+        Assert.Equal(-LinuxErrno.ENOENT, stack.Pop(value));
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using System.Runtime.InteropServices;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Interop;
 using SeccompEbpf.Model;
+using SeccompEbpf.Syscalls;
 
 namespace SeccompEbpf.Linux.Tests.Classic;
 
@@ -35,13 +36,7 @@ public static class KernelThreadHarness
     /// <summary>System call numbers that exist on no architecture we run on: allowed calls return ENOSYS.</summary>
     public const int MinNr = 1000, MaxNr = 1100;
 
-    public static uint NativeArch => RuntimeInformation.ProcessArchitecture switch
-    {
-        Architecture.X64 => AuditArch.X86_64,
-        Architecture.Arm64 => AuditArch.AArch64,
-        Architecture.RiscV64 => AuditArch.RiscV64,
-        _ => 0,
-    };
+    public static uint NativeArch => Syscalls.NativeArch.Known?.AuditArch() ?? 0;
 
     /// <summary>Why the kernel tests cannot run here, or null when they can.</summary>
     public static string? WhyUnavailable()

@@ -1,8 +1,8 @@
 using SeccompEbpf.Classic;
 using SeccompEbpf.Cli;
-using SeccompEbpf.Linux.Policies;
 using SeccompEbpf.Linux.Tests.Enforcement;
 using SeccompEbpf.Model;
+using SeccompEbpf.Syscalls;
 using static SeccompEbpf.Classic.ClassicInstruction;
 
 namespace SeccompEbpf.Linux.Tests.Cli;

@@ -1,4 +1,3 @@
-using SeccompEbpf.Linux.Policies;
 
 namespace SeccompEbpf.Linux.Tests.Enforcement;
 

@@ -1,6 +1,6 @@
 using SeccompEbpf.Linux.Launch;
-using SeccompEbpf.Linux.Policies;
 using SeccompEbpf.Linux.Supervisor;
+using SeccompEbpf.Syscalls;
 
 namespace SeccompEbpf.Linux.Tests.Enforcement;
 

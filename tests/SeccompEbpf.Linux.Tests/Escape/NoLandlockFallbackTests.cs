@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using SeccompEbpf.Linux.Launch;
 using SeccompEbpf.Linux.Seccomp;
 using SeccompEbpf.Linux.Tests.Enforcement;
+using SeccompEbpf.Linux.Tests.RealPolicies;
 using static SeccompEbpf.Linux.Tests.Escape.EscapeEnvironment;
 
 namespace SeccompEbpf.Linux.Tests.Escape;
@@ -46,13 +47,13 @@ public sealed class NoLandlockFallbackTests
     private static CliRun RunProbes(Setup setup, string policy)
     {
         RunPlan plan;
-        if (policy == DefaultPolicy) plan = BuiltInDefaultPlan.ForThisMachine() ?? Build(new PolicySources([], null, []));
+        if (policy == DefaultPolicy) plan = BuiltInDefaultPlan.ForThisMachine() ?? Build(new PolicyRunOptions(new SeccompEbpf.Policy.Sources.PolicyOptions()));
         else
         {
             var (filter, error) = FilterObject.Value;
             Assert.SkipWhen(filter is null && error!.StartsWith("missing:"), error ?? "");
             Assert.True(filter is not null, error);
-            plan = Build(new PolicySources([filter!], null, []));
+            plan = Build(RealPolicyBuild.RunOptions(filter!));
         }
         var output = Path.GetTempFileName();
         var warnings = new List<string>();
@@ -78,7 +79,7 @@ public sealed class NoLandlockFallbackTests
         }
     }
 
-    private static RunPlan Build(PolicySources sources)
+    private static RunPlan Build(PolicyRunOptions sources)
     {
         var built = PolicyRunPlan.Build(sources);
         Assert.True(built.IsOk, built.Error?.ToString());

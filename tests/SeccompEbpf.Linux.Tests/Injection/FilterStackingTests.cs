@@ -1,7 +1,7 @@
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Injection;
 using SeccompEbpf.Linux.Launch;
-using SeccompEbpf.Linux.Policies;
+using SeccompEbpf.Syscalls;
 using SeccompEbpf.Linux.Supervisor;
 using SeccompEbpf.Linux.Tests.Enforcement;
 using SeccompEbpf.Linux.Tests.RealPolicies;

@@ -2,6 +2,7 @@ using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Launch;
 using SeccompEbpf.Linux.Seccomp;
 using SeccompEbpf.Policy.Default;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.Syscalls;
 
 namespace SeccompEbpf.Linux.Tests.Integrity;
@@ -12,7 +13,7 @@ public sealed class BuiltInFiltersTests
     private const string Regenerate = "run `dotnet run --project tools/default-policy-filter` and commit the result";
 
     private static void SkipUnlessX86_64() =>
-        Assert.SkipUnless(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.X64,
+        Assert.SkipUnless(NativeArch.Known == SyscallArch.X86_64,
             "the built-in filters are for x86_64 machines; elsewhere they are compiled at run time");
 
     private static void AssertSame(IReadOnlyList<ClassicInstruction> expected, IReadOnlyList<ClassicInstruction> builtIn, string what) =>
@@ -22,7 +23,7 @@ public sealed class BuiltInFiltersTests
     public void The_built_in_default_policy_filter_equals_the_compiled_default_policy()
     {
         SkipUnlessX86_64();
-        var compiled = PolicyRunPlan.Build(new PolicySources([], null, []));
+        var compiled = PolicyRunPlan.Build(new PolicyRunOptions(new PolicyOptions()));
         Assert.True(compiled.IsOk, compiled.Error?.ToString());
         Assert.False(compiled.Value.Plan.NeedsListener);
         AssertSame(compiled.Value.Plan.KernelFilter, DefaultPolicyKernelFilter.ForThisMachine()!, "default policy filter");
@@ -34,7 +35,7 @@ public sealed class BuiltInFiltersTests
     public void The_built_in_base_filter_equals_the_compiled_one(bool refuseNewListener)
     {
         SkipUnlessX86_64();
-        var compiled = SandboxBaseFilter.Build([SyscallArch.X86_64, SyscallArch.X32, SyscallArch.I386], refuseNewListener, signals: null);
+        var compiled = SandboxBaseFilter.Build(NativeArch.AbisOf(SyscallArch.X86_64), refuseNewListener, signals: null);
         AssertSame(compiled, SandboxBaseFilter.For(refuseNewListener, signals: null), "base filter");
     }
 

@@ -39,7 +39,7 @@ public sealed class ProcessStorageLifetimeTests
     {
         EnforcementEnvironment.Require();
         var filter = RealPolicyBuild.Example("04_exec_once"); // every execve creates the caller's entry
-        var built = PolicyRunPlan.Build(new PolicySources([filter], null, []));
+        var built = PolicyRunPlan.Build(RealPolicyBuild.RunOptions(filter));
         Assert.True(built.IsOk, built.Error?.ToString());
         var (plan, split) = built.Value;
         var storage = Assert.Single(split.Stack.Filters.OfType<EbpfStackFilter>().SelectMany(f => f.Program.Maps).OfType<ProcessStorageMap>());

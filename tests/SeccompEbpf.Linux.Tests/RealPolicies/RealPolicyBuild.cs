@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using SeccompEbpf.Linux.Seccomp;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.TestSupport;
 
 namespace SeccompEbpf.Linux.Tests.RealPolicies;
@@ -22,6 +24,10 @@ internal static class RealPolicyBuild
     /// <summary>A test filter of RealPolicies/Filters, with -D definitions such as "GETPID_LIMIT=5".</summary>
     public static string TestFilter(string name, params string[] defines) =>
         Filter(Path.Combine(Here, "Filters", name + ".c"), defines.Select(d => "-D" + d).ToArray());
+
+    /// <summary>What `run --filter F...` enforces: the objects as eBPF filters, oldest first, loaded by this process.</summary>
+    public static PolicyRunOptions RunOptions(params string[] filters) =>
+        new(new PolicyOptions { Sources = [.. filters.Select(f => new EbpfObjectSource(f))] });
 
     public static string Probe() => Build("gcc", Path.Combine(Here, "Programs", "policy_probe.c"), ".bin", ["-O2", "-static"]);
 

@@ -11,7 +11,7 @@ namespace SeccompEbpf.Linux.Tests.RealPolicies;
 [Collection(EnforcementCollection.Name)]
 public sealed class RealPolicyTests
 {
-    private const int EPERM = 1, EACCES = 13;
+    private const int EPERM = Bpf.LinuxErrno.EPERM, EACCES = Bpf.LinuxErrno.EACCES;
 
     private static (int Code, string Out, string Err) Run(params string[] runArguments)
     {

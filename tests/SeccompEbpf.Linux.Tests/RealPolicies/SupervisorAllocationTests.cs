@@ -14,7 +14,7 @@ public sealed class SupervisorAllocationTests
     public void Answering_with_an_eBPF_filter_allocates_nothing_after_warm_up(string limit, int errno)
     {
         var probe = EnforcementEnvironment.Require();
-        var built = PolicyRunPlan.Build(new PolicySources([RealPolicyBuild.TestFilter("getpid_limit", $"GETPID_LIMIT={limit}")], null, []));
+        var built = PolicyRunPlan.Build(RealPolicyBuild.RunOptions(RealPolicyBuild.TestFilter("getpid_limit", $"GETPID_LIMIT={limit}")));
         Assert.True(built.IsOk, built.Error?.ToString());
         var plan = built.Value.Plan;
         try

@@ -1,7 +1,7 @@
 using SeccompEbpf.Classic;
 using SeccompEbpf.Linux.Launch;
-using SeccompEbpf.Linux.Policies;
 using SeccompEbpf.Linux.Supervisor;
+using SeccompEbpf.Linux.Tests.Enforcement;
 using SeccompEbpf.Model;
 
 namespace SeccompEbpf.Linux.Tests.Supervisor;
@@ -99,26 +99,6 @@ public sealed class PureLogicTests
     {
         var retA = new ClassicInstruction((ushort)(ClassicInstruction.Ret | ClassicInstruction.A_), 0, 0, 0);
         Assert.True(ClassicReturnScan.MayReturnUserNotif([retA]));
-    }
-
-    [Fact]
-    public void Classic_filter_file_errors_name_the_file_and_the_problem()
-    {
-        var path = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllBytes(path, new byte[12]);
-            Assert.Null(ClassicFilterFile.TryRead(path, out var error));
-            Assert.Contains(path, error);
-            Assert.Contains("8-byte", error);
-
-            var program = NotifyListFilter.Build(AuditArch.X86_64, [39]);
-            File.WriteAllBytes(path, ClassicInstruction.ToBytes(program));
-            Assert.Equal(program, ClassicFilterFile.TryRead(path, out _));
-        }
-        finally { File.Delete(path); }
-        Assert.Null(ClassicFilterFile.TryRead("/nonexistent/filter.bin", out var missing));
-        Assert.Contains("/nonexistent/filter.bin", missing);
     }
 
     [Fact]

@@ -85,6 +85,24 @@ public class ClassicFormatsTests
     }
 
     [Fact]
+    public void RawFileErrorsNameTheFileAndTheProblem()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllBytes(path, new byte[12]);
+            var broken = ClassicFilterFile.Load(path);
+            Assert.False(broken.IsOk);
+            Assert.Equal(path, broken.Error!.Location);
+            Assert.Contains("8-byte", broken.Error.Message);
+
+            File.WriteAllBytes(path, ClassicBinaryFormat.Write(Sample));
+            Assert.Equal(Sample, ClassicFilterFile.Load(path).Value);
+        }
+        finally { File.Delete(path); }
+    }
+
+    [Fact]
     public void MissingFileIsAnError()
     {
         var result = ClassicFilterFile.Load("/nonexistent/filter.bpf");

@@ -1,3 +1,4 @@
+using SeccompEbpf.Bpf;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Model;
 using static SeccompEbpf.Model.SeccompFilterFlags;

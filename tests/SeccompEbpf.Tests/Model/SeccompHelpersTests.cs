@@ -4,6 +4,7 @@ using SeccompEbpf.Bpf.Helpers;
 using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.Model;
 using SeccompEbpf.Model.Helpers;
+using SeccompEbpf.ProgramType;
 
 namespace SeccompEbpf.Tests.Model;
 
@@ -11,9 +12,9 @@ public class SeccompHelpersTests
 {
     private const ulong PathAddress = 0x7000_0000;
 
-    private static ulong Run(Instruction[] code, SeccompLoaderPrivileges loader, SeccompThread task)
+    private static ulong Run(Instruction[] code, LoaderPrivileges loader, SeccompThread task)
     {
-        var executable = BpfEngines.Prepare(new BpfProgram("helpers", code, helpers: SeccompHelpers.For(loader))).Value;
+        var executable = BpfEngines.Prepare(new BpfProgram("helpers", code, helpers: SeccompHelperSet.ChooseFor(loader).Runtime)).Value;
         var context = BpfExecutableExtensions.ThreadContext;
         context.Environment = task;
         var result = executable.RunWithContext(context, SeccompData.For(1, AuditArch.X86_64).ToBytes());
@@ -50,33 +51,33 @@ public class SeccompHelpersTests
 
     [Fact]
     public void UidGidComeFromTheInitialNamespace() =>
-        Assert.Equal((100UL << 32) | 1000, Run(CallOnly(HelperIds.GetCurrentUidGid), SeccompLoaderPrivileges.Unprivileged, Task()));
+        Assert.Equal((100UL << 32) | 1000, Run(CallOnly(HelperIds.GetCurrentUidGid), LoaderPrivileges.Unprivileged, Task()));
 
     [Fact]
     public void PidTgidAreSeenFromTheLoadersPidNamespace()
     {
         var task = Task();
         var child = task.CloneThread();
-        Assert.Equal(((ulong)task.Process.Pid << 32) | (uint)child.Tid, Run(CallOnly(HelperIds.GetCurrentPidTgid), SeccompLoaderPrivileges.Unprivileged, child));
-        var elsewhere = SeccompLoaderPrivileges.Unprivileged with { PidNamespace = new PidNamespaceId(5) };
+        Assert.Equal(((ulong)task.Process.Pid << 32) | (uint)child.Tid, Run(CallOnly(HelperIds.GetCurrentPidTgid), LoaderPrivileges.Unprivileged, child));
+        var elsewhere = LoaderPrivileges.Unprivileged with { PidNamespace = new PidNamespaceId(5) };
         Assert.Equal(unchecked((ulong)-2L), Run(CallOnly(HelperIds.GetCurrentPidTgid), elsewhere, child)); // -ENOENT
     }
 
     [Fact]
     public void ReadsAStringFromUserMemory() =>
-        Assert.Equal(12UL, Run(ReadString(PathAddress), SeccompLoaderPrivileges.Unprivileged, Task()));
+        Assert.Equal(12UL, Run(ReadString(PathAddress), LoaderPrivileges.Unprivileged, Task()));
 
     [Fact]
     public void UnprivilegedLoadersCannotReadNonDumpableProcesses()
     {
-        Assert.Equal(unchecked((ulong)-1L), Run(ReadString(PathAddress), SeccompLoaderPrivileges.Unprivileged, Task(dumpable: false))); // -EPERM
-        var ptracer = SeccompLoaderPrivileges.Unprivileged with { CapSysPtrace = true };
+        Assert.Equal(unchecked((ulong)-1L), Run(ReadString(PathAddress), LoaderPrivileges.Unprivileged, Task(dumpable: false))); // -EPERM
+        var ptracer = LoaderPrivileges.Unprivileged with { CapSysPtrace = true };
         Assert.Equal(12UL, Run(ReadString(PathAddress), ptracer, Task(dumpable: false)));
     }
 
     [Fact]
     public void UnmappedMemoryIsAFault() =>
-        Assert.Equal(unchecked((ulong)-14L), Run(ReadString(0x1000), SeccompLoaderPrivileges.Unprivileged, Task())); // -EFAULT
+        Assert.Equal(unchecked((ulong)-14L), Run(ReadString(0x1000), LoaderPrivileges.Unprivileged, Task())); // -EFAULT
 
     [Fact]
     public void ForkCopiesMemoryAndDumpability()
@@ -84,16 +85,16 @@ public class SeccompHelpersTests
         var parent = Task(dumpable: false);
         var child = parent.Fork();
         Assert.False(child.IsDumpable);
-        Assert.Equal(12UL, Run(ReadString(PathAddress), SeccompLoaderPrivileges.Root, child));
+        Assert.Equal(12UL, Run(ReadString(PathAddress), LoaderPrivileges.Privileged, child));
     }
 
     [Fact]
     public void HelperSetIsChosenAtLoadTime()
     {
-        var table = SeccompHelpers.For(SeccompLoaderPrivileges.Unprivileged);
+        var table = SeccompHelperSet.ChooseFor(LoaderPrivileges.Unprivileged).Runtime;
         foreach (int id in new[] { HelperIds.GetCurrentUidGid, HelperIds.GetCurrentPidTgid, HelperIds.ProbeReadUser, HelperIds.ProbeReadUserStr, HelperIds.TaskStorageGet, HelperIds.TaskStorageDelete, HelperIds.MapLookupElem })
             Assert.NotNull(table.Find(id));
         // The LSM hook refusing extended features leaves the program without helpers.
-        Assert.Empty(SeccompHelpers.For(SeccompLoaderPrivileges.Root with { LsmAllowsExtended = false }).All);
+        Assert.Empty(SeccompHelperSet.ChooseFor(LoaderPrivileges.Privileged with { LsmRefusesExtended = true }).Runtime.All);
     }
 }

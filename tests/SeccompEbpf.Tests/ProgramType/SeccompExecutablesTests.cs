@@ -2,7 +2,6 @@ using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Engine.Jit;
 using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.ProgramType;
-using SeccompEbpf.Simulation;
 
 namespace SeccompEbpf.Tests.ProgramType;
 
@@ -13,7 +12,7 @@ public sealed class SeccompExecutablesTests
     private static Instruction LoadNr(byte dst, byte src) => new(Opcodes.Mem(OpClass.Ldx, MemMode.Mem, MemSize.W), dst, src, 0, 0);
 
     private static BpfProgram Program(params Instruction[] code) => new("filter", code,
-        helpers: global::SeccompEbpf.Model.Helpers.SeccompHelpers.For(FilterSources.ToHelperPrivileges(LoaderPrivileges.Privileged)));
+        helpers: SeccompHelperSet.ChooseFor(LoaderPrivileges.Privileged).Runtime);
 
     [Fact]
     public void JitBuildDropsTheProvenChecksAndKeepsTheResult()

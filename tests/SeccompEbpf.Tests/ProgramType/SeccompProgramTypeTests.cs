@@ -1,5 +1,7 @@
 using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.Bpf.Verifier;
+using SeccompEbpf.Model;
+using SeccompEbpf.Model.Helpers;
 using SeccompEbpf.ProgramType;
 
 namespace SeccompEbpf.Tests.ProgramType;
@@ -110,12 +112,13 @@ public sealed class SeccompProgramTypeTests
     [Fact]
     public void LoadedProgramRecordsTheChoiceAndNamespaces()
     {
-        var ns = new LoaderNamespaces(4026531837, 4026531836);
-        var load = SeccompProgramLoader.Load([Mov(0, 0x7fff0000), Exit], LoaderPrivileges.Ptrace, namespaces: ns);
+        var loader = LoaderPrivileges.Ptrace with { UserNamespace = new UserNamespaceId(4026531837), PidNamespace = new PidNamespaceId(4026531836) };
+        var load = SeccompProgramLoader.Load([Mov(0, 0x7fff0000), Exit], loader);
         Assert.True(load.Loaded);
         var p = load.Program!;
-        Assert.Equal(ns, p.Namespaces);
-        Assert.Equal(LoaderPrivileges.Ptrace, p.LoadedWith);
+        Assert.Equal(new UserNamespaceId(4026531837), p.LoadedWith.UserNamespace);
+        Assert.Equal(new PidNamespaceId(4026531836), p.LoadedWith.PidNamespace);
+        Assert.Equal(loader, p.LoadedWith);
         Assert.Equal(UserMemoryReader.Full, p.HelperSet.UserMemory);
         Assert.True(p.Verification.Accepted);
     }

@@ -91,7 +91,7 @@ public class ExampleFiltersSimulationTests
         200 close(3) = 0
         """;
 
-    private static FilterSources.EbpfLoad LoadPathFilter(string cpu, LoaderPrivileges privileges)
+    private static ExampleLoad LoadPathFilter(string cpu, LoaderPrivileges privileges)
     {
         var load = Load("05_openat_paths", cpu, privileges);
         var allowed = load.Map("allowed_paths")!;

@@ -1,6 +1,8 @@
+using SeccompEbpf.Bpf.Maps;
 using SeccompEbpf.Bpf.Tests.Elf;
 using SeccompEbpf.Model;
 using SeccompEbpf.Model.Trace;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.ProgramType;
 using SeccompEbpf.Simulation;
 using SeccompEbpf.Syscalls;
@@ -12,14 +14,36 @@ internal static class SimulatedExamples
 {
     public static readonly TheoryData<string> Cpus = new("v1", "v2", "v3", "v4");
 
-    public const int EPERM = 1, EACCES = 13;
+    public const int EPERM = Bpf.LinuxErrno.EPERM, EACCES = Bpf.LinuxErrno.EACCES;
 
-    public static FilterSources.EbpfLoad Load(string example, string cpu, LoaderPrivileges? privileges = null)
+    /// <summary>An example loaded as `simulate --filter` loads it, with its live maps (fill them before or after installing).</summary>
+    public sealed record ExampleLoad(SimulationFilter Filter, LoadedPolicy Policy)
+    {
+        public BpfMap? Map(string name) => Policy.EbpfFilters.SelectMany(f => f.Program.Maps).FirstOrDefault(m => m.Name == name);
+    }
+
+    public static ExampleLoad Load(string example, string cpu, LoaderPrivileges? privileges = null)
     {
         var obj = ClangCompiler.CompileOrSkip(ClangCompiler.ExamplePath(example), cpu: cpu);
-        var load = FilterSources.Ebpf(obj, privileges ?? LoaderPrivileges.Unprivileged);
-        Assert.True(load.IsOk, load.Error?.ToString());
-        return load.Value;
+        var policy = LoadPolicy(new EbpfObjectSource(obj), privileges ?? LoaderPrivileges.Unprivileged);
+        return new ExampleLoad(Installable(policy), policy);
+    }
+
+    /// <summary>A profile as `simulate --profile` installs it on an x86_64 machine.</summary>
+    public static SimulationFilter Profile(string path) => Installable(LoadPolicy(ProfileSource.FromFile(path), LoaderPrivileges.Unprivileged));
+
+    private static LoadedPolicy LoadPolicy(IPolicySource source, LoaderPrivileges loader)
+    {
+        var policy = PolicyLoader.Load(new PolicyOptions { Sources = [source], Loader = loader, Arches = NativeArch.AbisOf(SyscallArch.X86_64) });
+        Assert.True(policy.IsOk, policy.Error?.ToString());
+        return policy.Value;
+    }
+
+    private static SimulationFilter Installable(LoadedPolicy policy)
+    {
+        var filters = SimulationFilters.From(policy);
+        Assert.True(filters.IsOk, filters.Error?.ToString());
+        return Assert.Single(filters.Value);
     }
 
     public static SeccompThread Prepare(params SimulationFilter[] filters)

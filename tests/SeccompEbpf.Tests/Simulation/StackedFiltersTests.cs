@@ -22,9 +22,7 @@ public class StackedFiltersTests
     [Fact]
     public void ProfileAndEbpfFilterStackWithKernelPrecedence()
     {
-        var profile = FilterSources.Profile(WriteProfile(DenyCloseProfile), SyscallArch.X86_64);
-        Assert.True(profile.IsOk, profile.Error?.ToString());
-        var thread = Prepare(profile.Value, Load("01_close_999", "v3").Filter);
+        var thread = Prepare(Profile(WriteProfile(DenyCloseProfile)), Load("01_close_999", "v3").Filter);
         // Both say ERRNO for close(999): a tie keeps the newer (eBPF) filter's data.
         Assert.Equal(Errno(EPERM), Call(thread, "close", 999).ToString());
         Assert.Equal(Errno(EACCES), Call(thread, "close", 3).ToString());

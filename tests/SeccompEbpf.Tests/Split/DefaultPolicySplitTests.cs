@@ -1,6 +1,7 @@
 using SeccompEbpf.Model;
 using SeccompEbpf.Policy;
 using SeccompEbpf.Policy.Default;
+using SeccompEbpf.Policy.Sources;
 using SeccompEbpf.Split;
 using SeccompEbpf.Syscalls;
 
@@ -8,7 +9,12 @@ namespace SeccompEbpf.Tests.Split;
 
 public class DefaultPolicySplitTests
 {
-    private static PolicyStack Stack() => PolicyStackLoader.Load([], null, [], DefaultPolicy.Arches).Value;
+    private static PolicyStack Stack()
+    {
+        var loaded = PolicyLoader.Load(new PolicyOptions { Arches = DefaultPolicy.Arches });
+        Assert.True(loaded.IsOk, loaded.Error?.ToString());
+        return loaded.Value.Stack;
+    }
 
     [Fact]
     public void Default_policy_parses_and_resolves_without_errors()

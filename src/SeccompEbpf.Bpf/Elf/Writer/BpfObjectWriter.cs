@@ -91,7 +91,7 @@ public static class BpfObjectWriter
 
     private static void WriteElfHeader(Span<byte> h, ulong sectionHeadersOffset)
     {
-        h[0] = 0x7f; h[1] = (byte)'E'; h[2] = (byte)'L'; h[3] = (byte)'F';
+        ElfConstants.Magic.CopyTo(h);
         h[4] = ElfConstants.ClassElf64;
         h[5] = ElfConstants.DataLittleEndian;
         h[6] = 1; // EV_CURRENT; OS ABI 0 (System V) and padding stay zero

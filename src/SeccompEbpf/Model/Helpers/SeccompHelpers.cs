@@ -1,33 +1,30 @@
 using System.Buffers;
 using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Helpers;
+using static SeccompEbpf.Bpf.Helpers.HelperArguments;
+using static SeccompEbpf.Bpf.LinuxErrno;
 
 namespace SeccompEbpf.Model.Helpers;
 
 /// <summary>
-/// The proposal's seccomp helpers and the choice of the helper set at load time: the base set,
-/// ids from the initial user namespace, pid/tgid in the loader's pid namespace, user-memory reads
-/// (the full version when the loader has CAP_SYS_PTRACE, otherwise a variant that refuses with
-/// -EPERM when the filtered process is not dumpable), per-process storage. When the LSM hook
-/// refuses extended features the program gets no helpers at all.
+/// The proposal's seccomp helpers as the engines run them: ids from the initial user namespace,
+/// pid/tgid in the loader's pid namespace, user-memory reads (the full version when the loader has
+/// CAP_SYS_PTRACE, otherwise a variant that refuses with -EPERM when the filtered process is not
+/// dumpable). Each comes with its prototype; which loader gets which is the catalog's
+/// (<c>ProgramType.SeccompHelperCatalog</c>).
 /// </summary>
 public static class SeccompHelpers
 {
-    private const int EPERM = 1, ENOENT = 2, EFAULT = 14, EINVAL = 22;
     /// <summary>probe_read_user_str reads up to this many bytes into stack scratch space (a program's whole stack is 512).</summary>
     private const int StackScratchBytes = 512;
 
-    public static HelperTable For(SeccompLoaderPrivileges loader)
-    {
-        if (!loader.LsmAllowsExtended) return HelperTable.Empty;
-        return HelperTable.Base.With(
-            GetCurrentUidGid,
-            GetCurrentPidTgid(loader.PidNamespace),
-            ProbeReadUser(requireDumpable: !loader.CapSysPtrace),
-            ProbeReadUserStr(requireDumpable: !loader.CapSysPtrace),
-            ProcessStorageHelpers.Get,
-            ProcessStorageHelpers.Delete);
-    }
+    // Shared by every variant, so a helper's prototype is one object whoever loads the program.
+    private static readonly HelperPrototype PidTgidPrototype = new(HelperIds.GetCurrentPidTgid, "get_current_pid_tgid", HelperReturn.Integer);
+    // The kernel's bpf_probe_read_user{,_str}_proto: (void *dst, u32 size, const void *unsafe_ptr), the pointer ARG_ANYTHING.
+    private static readonly HelperPrototype ProbeReadUserPrototype =
+        new(HelperIds.ProbeReadUser, "probe_read_user", HelperReturn.Integer, HelperArg.PtrToUninitMem, HelperArg.ConstSizeOrZero, HelperArg.Anything);
+    private static readonly HelperPrototype ProbeReadUserStrPrototype =
+        new(HelperIds.ProbeReadUserStr, "probe_read_user_str", HelperReturn.Integer, HelperArg.PtrToUninitMem, HelperArg.ConstSizeOrZero, HelperArg.Anything);
 
     /// <summary>(gid &lt;&lt; 32) | uid, as seen from the initial user namespace.</summary>
     public static readonly HelperDefinition GetCurrentUidGid = new(
@@ -38,7 +35,7 @@ public static class SeccompHelpers
 
     /// <summary>(tgid &lt;&lt; 32) | pid in the loader's pid namespace; -ENOENT when the task is not visible there.</summary>
     public static HelperDefinition GetCurrentPidTgid(PidNamespaceId loaderNamespace) => new(
-        new(HelperIds.GetCurrentPidTgid, "get_current_pid_tgid", HelperReturn.Integer),
+        PidTgidPrototype,
         (ctx, _, _, _, _, _) =>
         {
             if (Task(ctx) is not { } task) return Errno(-EINVAL);
@@ -47,7 +44,7 @@ public static class SeccompHelpers
 
     /// <summary>probe_read_user(dst, size, unsafe_ptr): 0, or a negative errno with dst zeroed.</summary>
     public static HelperDefinition ProbeReadUser(bool requireDumpable) => new(
-        new(HelperIds.ProbeReadUser, "probe_read_user", HelperReturn.Integer, HelperArg.PtrToUninitMem, HelperArg.ConstSizeOrZero, HelperArg.Anything),
+        ProbeReadUserPrototype,
         (ctx, dst, size, source, _, _) =>
         {
             if (!TryWrite(ctx, dst, size, "destination (r1)", out var destination)) return 0;
@@ -60,7 +57,7 @@ public static class SeccompHelpers
 
     /// <summary>probe_read_user_str(dst, size, unsafe_ptr): the string length including its NUL, or a negative errno.</summary>
     public static HelperDefinition ProbeReadUserStr(bool requireDumpable) => new(
-        new(HelperIds.ProbeReadUserStr, "probe_read_user_str", HelperReturn.Integer, HelperArg.PtrToUninitMem, HelperArg.ConstSizeOrZero, HelperArg.Anything),
+        ProbeReadUserStrPrototype,
         (ctx, dst, size, source, _, _) =>
         {
             if (!TryWrite(ctx, dst, size, "destination (r1)", out var destination)) return 0;
@@ -88,16 +85,6 @@ public static class SeccompHelpers
                 if (rented is not null) ArrayPool<byte>.Shared.Return(rented);
             }
         });
-
-    private static ulong Errno(long negatedErrno) => (ulong)negatedErrno;
-
-    // The destination must be program memory it may write; otherwise the run stops with an error.
-    private static bool TryWrite(BpfRunContext context, ulong address, ulong length, string argument, out Span<byte> span)
-    {
-        if (context.TryGetSpan(address, length, write: true, out span)) return true;
-        context.Fail($"{argument}: {length} byte(s) at 0x{address:x} are not writable ({context.DescribeAddress(address, length, true)})");
-        return false;
-    }
 
     private static ISeccompTaskView? Task(BpfRunContext context) => context.Environment as ISeccompTaskView;
 

@@ -1,5 +1,5 @@
-using System.Runtime.InteropServices;
 using SeccompEbpf.Classic;
+using SeccompEbpf.Syscalls;
 
 namespace SeccompEbpf.Policy.Default;
 
@@ -13,5 +13,5 @@ public static partial class DefaultPolicyKernelFilter
 {
     /// <summary>The filter for this machine, or null where none is built in (the policy is then compiled at run time).</summary>
     public static ClassicInstruction[]? ForThisMachine() =>
-        RuntimeInformation.ProcessArchitecture == Architecture.X64 ? ClassicInstruction.Decode(X86_64Bytes) : null;
+        NativeArch.Known == SyscallArch.X86_64 ? ClassicInstruction.Decode(X86_64Bytes) : null;
 }

@@ -2,10 +2,10 @@ using System.Text;
 using SeccompEbpf.Bpf;
 using SeccompEbpf.Split;
 
-namespace SeccompEbpf.Linux.Seccomp;
+namespace SeccompEbpf.Policy.Sources;
 
 /// <summary>
-/// An entry put in a filter's map before the command starts (what a loader does with bpf(MAP_UPDATE_ELEM)):
+/// An entry put in a filter's map before the filters run (what a loader does with bpf(MAP_UPDATE_ELEM)):
 /// MAP=TEXT stores TEXT as the key (UTF-8, NUL-padded to the key size) with the value 1.
 /// </summary>
 public sealed record MapSeed(string Map, string Text)

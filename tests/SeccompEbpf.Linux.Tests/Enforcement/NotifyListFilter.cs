@@ -2,12 +2,11 @@ using SeccompEbpf.Classic;
 using SeccompEbpf.Model;
 using static SeccompEbpf.Classic.ClassicInstruction;
 
-namespace SeccompEbpf.Linux.Policies;
+namespace SeccompEbpf.Linux.Tests.Enforcement;
 
 /// <summary>
-/// A small built-in kernel filter: calls of another architecture (and x32 calls) are killed, the
-/// listed system calls go to user notification, everything else is allowed in the kernel.
-/// It stands in for real policies (profiles, the eBPF split) until those are wired to <c>run</c>.
+/// The enforcement tests' kernel filter, with no policy in between: calls of another architecture (and
+/// x32 calls) are killed, the listed system calls go to user notification, everything else is allowed.
 /// </summary>
 public static class NotifyListFilter
 {

@@ -1,7 +1,7 @@
 using SeccompEbpf.Linux.Supervisor;
 using SeccompEbpf.Model;
 
-namespace SeccompEbpf.Linux.Policies;
+namespace SeccompEbpf.Linux.Tests.Enforcement;
 
 /// <summary>
 /// Allows the first <c>allowed</c> notified calls, then answers ERRNO: one counter for every thread
