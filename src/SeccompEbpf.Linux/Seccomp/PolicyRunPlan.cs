@@ -21,6 +21,12 @@ public sealed record PolicySources(IReadOnlyList<string> EbpfFilters, string? Pr
     /// <summary>Skip the split: the kernel filter notifies every call (the notify-everything design, for comparison).</summary>
     public bool NotifyEverything { get; init; }
 
+    /// <summary>
+    /// A memory-dependent ALLOW of a call the supervisor cannot carry out itself is continued (racy)
+    /// instead of failing with EPERM; see <see cref="ChainDecider.AllowRacyMemoryChecks"/>.
+    /// </summary>
+    public bool AllowRacyMemoryChecks { get; init; }
+
     public bool IsDefault => EbpfFilters.Count == 0 && Profile is null && ClassicFilters.Count == 0;
 }
 
@@ -63,9 +69,13 @@ public static class PolicyRunPlan
         if (!evaluator.IsOk) return evaluator.Error!;
         var description = string.Join(" + ", stack.Value.Filters.Select(f => f.Name));
         var processStorage = stack.Value.Filters.OfType<EbpfStackFilter>().SelectMany(f => f.Program.Maps).OfType<ProcessStorageMap>().ToList();
-        var plan = new RunPlan(kernel.Value, new ChainDecider(evaluator.Value, pidNamespace, processStorage), description)
+        var decider = new ChainDecider(evaluator.Value, pidNamespace, processStorage) { AllowRacyMemoryChecks = sources.AllowRacyMemoryChecks };
+        var plan = new RunPlan(kernel.Value, decider, description)
         {
             SyscallName = (arch, nr) => SyscallName(split, arch, nr),
+            // Once a call is received, only a fatal signal ends its wait: a call the supervisor carried
+            // out (an emulated open may have created a file) is then never restarted and repeated.
+            ExtraFilterFlags = ClassicReturnScan.MayReturnUserNotif(kernel.Value) ? SeccompFeatures.WaitKillableRecvFlag : 0,
         };
         return (plan, split);
     }
