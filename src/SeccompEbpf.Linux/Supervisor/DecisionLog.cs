@@ -20,7 +20,8 @@ public sealed class DecisionLog : IDisposable
     public DecisionLog(Stream stream, Func<uint, int, string?>? syscallName = null)
     {
         _stream = stream;
-        _writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
+        // Relaxed escaping: a note reads "caller's", not "caller\u0027s" (the log is never embedded in HTML).
+        _writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _syscallName = syscallName;
     }
 

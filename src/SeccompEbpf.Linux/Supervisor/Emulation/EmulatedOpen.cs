@@ -9,7 +9,8 @@ namespace SeccompEbpf.Linux.Supervisor.Emulation;
 /// <list type="bullet">
 /// <item>first the kernel's own walk, openat2 with RESOLVE_NO_MAGICLINKS added: a magic link would
 /// resolve to the supervisor's files (its /proc/self/fd, cwd, root...);</item>
-/// <item>a result in procfs, or ELOOP (perhaps a magic link), is done again by
+/// <item>a result in procfs, or a walk error (which the supervisor's own /proc entries may have caused:
+/// ELOOP at a magic link, EACCES at its root-owned mem, ENOENT at an fd/N it lacks), is done again by
 /// <see cref="ProcAwareWalk"/>, which applies <see cref="ProcfsRules"/>; an openat2 with RESOLVE_*
 /// flags of its own that ends in procfs is refused;</item>
 /// <item>O_NOCTTY always (the supervisor must not gain a controlling terminal); O_NONBLOCK for the open
@@ -20,7 +21,8 @@ namespace SeccompEbpf.Linux.Supervisor.Emulation;
 /// </summary>
 internal static class EmulatedOpen
 {
-    private const int ELOOP = 40, ENXIO = 6, EOVERFLOW = 75, EIO = 5;
+    private const int ENXIO = 6, EOVERFLOW = 75, EIO = 5, ENAMETOOLONG = 36, EEXIST = 17, ENOSPC = 28, EDQUOT = 122,
+        EROFS = 30, ETXTBSY = 26, EMFILE = 24, ENFILE = 23, ENOMEM = 12;
     private const uint TtyMajor = 5, TtyMinor = 0;
 
     /// <summary>The outcome: our descriptor (to inject) or -errno, and the reason for a refusal.</summary>
@@ -40,8 +42,11 @@ internal static class EmulatedOpen
         int start = request.NeedsDirFd ? caller.StartFd : AT_FDCWD;
         int fd = NativePath.OpenAt2(start, path, how);
         string? refusal = null;
+        // The kernel's walk resolved /proc/self to the supervisor: a result in procfs, or an error that
+        // the supervisor's /proc may have caused (its mem is root's, its fd/N are not the caller's...),
+        // is done again one component at a time.
         bool inProcfs = fd >= 0 && NativePath.IsProcfs(fd);
-        if (inProcfs || (fd == -ELOOP && callerResolve == 0))
+        if (inProcfs || (fd < 0 && MayComeFromTheWalk(-fd) && callerResolve == 0))
         {
             NativePath.Close(fd);
             if (callerResolve != 0) return new Result(-LinuxConstants.EACCES, "openat2 with RESOLVE_* flags into procfs is not emulated");
@@ -69,6 +74,10 @@ internal static class EmulatedOpen
         return new Result(-ENXIO, null);
     }
 
+    /// <summary>Errors a path walk can give; the others (bad flags, no space, read-only...) do not depend on whose /proc it saw.</summary>
+    private static bool MayComeFromTheWalk(int errno) => errno is not (LinuxConstants.EINVAL or LinuxConstants.EFAULT or ENAMETOOLONG
+        or EEXIST or ENOSPC or EDQUOT or EROFS or ETXTBSY or EMFILE or ENFILE or ENOMEM or LinuxConstants.EAGAIN);
+
     private static Result Finish(int fd, OpenRequest request, CallerContext caller, EmulationThread thread, int callerFlags)
     {
         if (StatxBuffer.Of(fd, out var st, StatxBuffer.Type | StatxBuffer.Size) != 0) { NativePath.Close(fd); return new Result(-EIO, null); }
@@ -76,7 +85,7 @@ internal static class EmulatedOpen
         if (st.FileType == S_IFCHR && st.RdevMajor == TtyMajor && st.RdevMinor == TtyMinor && ControllingTerminal(thread, $"{caller.Tid}/stat") is var terminal && terminal != ControllingTerminal(thread, "self/stat"))
         {
             NativePath.Close(fd);
-            return terminal == 0 ? new Result(-ENXIO, null) : new Result(-LinuxConstants.EACCES, "/dev/tty of a caller whose controlling terminal is not the supervisor's");
+            return terminal == 0 ? new Result(-ENXIO, null) : new Result(-LinuxConstants.EACCES, "/dev/tty of a caller with another controlling terminal than the supervisor");
         }
         if (!request.Syscall.ForcesLargeFile && (callerFlags & O_LARGEFILE) == 0 && st.FileType == S_IFREG && st.FileSize > int.MaxValue)
         {

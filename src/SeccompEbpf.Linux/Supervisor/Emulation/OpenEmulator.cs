@@ -44,6 +44,12 @@ internal sealed class OpenEmulator
                 if (result.IsFifo) return _fifos.Start(listener, n.Id, result.Fd, request, caller);
             }
             finally { thread.Leave(); }
+            if (result.Fd >= 0 && (request.Flags & O_PATH) != 0)
+            {
+                // SECCOMP_IOCTL_NOTIF_ADDFD takes its file with fget(), which refuses O_PATH files.
+                NativePath.Close(result.Fd);
+                return Answer(listener, n.Id, -LinuxConstants.EPERM, "an O_PATH descriptor cannot be injected (SECCOMP_IOCTL_NOTIF_ADDFD refuses O_PATH files)");
+            }
             if (result.Fd < 0)
             {
                 int errno = -result.Fd;
@@ -61,9 +67,10 @@ internal sealed class OpenEmulator
         int injected = listener.TryAddFdAndSend(id, fd, closeOnExec);
         NativePath.Close(fd);
         if (injected >= 0) return new Outcome(injected, null);
+        if (injected == -LinuxConstants.ENOENT) return new Outcome(injected, null); // the call is gone (interrupted or killed)
         // Past RLIMIT_NOFILE the kernel refuses the descriptor and the call is still pending: EMFILE, as an open gets.
         if (injected == -EMFILE) return Answer(listener, id, -EMFILE);
-        return new Outcome(injected, null); // the call is gone (interrupted or killed): nothing to answer
+        return Answer(listener, id, -LinuxConstants.EPERM, $"the descriptor could not be injected: {LibC.ErrnoMessage(-injected)}");
     }
 
     internal static Outcome Answer(SeccompListener listener, ulong id, int negatedErrno, string? note = null)

@@ -40,7 +40,7 @@ internal sealed class ProcAwareWalk
         if (NativePath.IsProcfs(current) && !ProcfsRules.IsRoot(current) && ProcfsRules.InSupervisorProcess(current))
         {
             NativePath.Close(current);
-            return Refuse("the directory is in the supervisor's own /proc entries");
+            return Refuse("the start directory is in the /proc directory of the supervisor itself");
         }
         try { return Walk(ref current, how); }
         finally { NativePath.Close(current); }
@@ -68,7 +68,7 @@ internal sealed class ProcAwareWalk
             {
                 if (++_links > MaxLinks) return -ELOOP;
                 if (ProcfsRules.SelfFor(current, _callerTid, threadSelf: name.Length > 4) is not { } caller)
-                    return Refuse("/proc/self of a procfs that is not of the supervisor's pid namespace");
+                    return Refuse("/proc/self of a procfs of another pid namespace than the supervisor");
                 for (int i = caller.Length - 1; i >= 0; i--) _pending.Add(Encoding.ASCII.GetBytes(caller[i]));
                 continue;
             }
@@ -109,7 +109,7 @@ internal sealed class ProcAwareWalk
         if (ProcfsRules.InSupervisorProcess(isDirectory ? fd : directory))
         {
             NativePath.Close(fd);
-            return Refuse("the file is one of the supervisor's own /proc entries");
+            return Refuse("the file is in the /proc directory of the supervisor itself");
         }
         return fd;
     }
@@ -117,7 +117,7 @@ internal sealed class ProcAwareWalk
     /// <summary>Follows a magic link as the kernel does for the caller (with its credentials), to an O_PATH descriptor.</summary>
     private int FollowMagicLink(int directory, byte[] zName)
     {
-        if (ProcfsRules.InSupervisorProcess(directory)) return Refuse("a magic link of the supervisor's own /proc entries");
+        if (ProcfsRules.InSupervisorProcess(directory)) return Refuse("a magic link in the /proc directory of the supervisor itself");
         int target = NativePath.OpenAt(directory, zName, O_PATH);
         if (target >= 0 && NativePath.IsProcfs(target))
         {

@@ -19,6 +19,10 @@
  *   fdscan:PREFIX:MAX                open PREFIX0..PREFIXMAX; is each the same file as our own fd N?
  *   reopen-opath:PATH                open PATH with O_PATH, then /proc/self/fd/N O_RDONLY
  *   fifo:PATH                        a child writes "ping" into the FIFO, we read it (both opens block)
+ *   parent-open:NAME                 open /proc/PPID/NAME O_RDONLY (the sandbox's parent is the supervisor)
+ *   parent-reopen:NAME               open /proc/PPID/NAME with O_PATH, then reopen it through /proc/self/fd
+ *   parent-dirfd:NAME                open /proc/PPID with O_PATH, then openat(that, NAME)
+ *   parent-fdscan:MAX                open /proc/PPID/fd/0..MAX
  * A result line: "<step>: ok fd=N type=T mode=M owner=U:G size=S fl=F cloexec=C fdinfo=F/mnt data=..." or "<step>: err NAME".
  */
 #define _GNU_SOURCE
@@ -179,7 +183,7 @@ static void mem_through(const char *path)
 }
 
 /* Opens PREFIX<N> for N = 0..max: each must be our own fd N (or fail), never another process's file. */
-static void fd_scan(const char *prefix, int max)
+static void fd_scan(const char *prefix, const char *label, int max)
 {
     int same = 0, other = 0, failed = 0;
     for (int n = 0; n <= max; n++) {
@@ -194,7 +198,7 @@ static void fd_scan(const char *prefix, int max)
         else { other++; printf("fdscan %s: not our fd %d\n", path, n); }
         close(fd);
     }
-    printf("fdscan %s: same %d other %d failed %d\n", prefix, same, other, failed);
+    printf("fdscan %s: same %d other %d failed %d\n", label, same, other, failed);
 }
 
 static void fifo(const char *path)
@@ -266,7 +270,7 @@ int main(int argc, char **argv)
         else if (!strcmp(op, "procself")) proc_self();
         else if (!strcmp(op, "threadself")) { pthread_t t; pthread_create(&t, NULL, thread_self, NULL); pthread_join(t, NULL); }
         else if (!strcmp(op, "mem")) mem_through(field[1]);
-        else if (!strcmp(op, "fdscan")) fd_scan(field[1], atoi(field[2]));
+        else if (!strcmp(op, "fdscan")) fd_scan(field[1], field[1], atoi(field[2]));
         else if (!strcmp(op, "reopen-opath")) {
             int o = open(field[1], O_PATH);
             if (o < 0) { printf("reopen-opath %s: err %s (O_PATH)\n", field[1], errname(errno)); continue; }
@@ -278,6 +282,35 @@ int main(int argc, char **argv)
             close(o);
         }
         else if (!strcmp(op, "fifo")) fifo(field[1]);
+        else if (!strcmp(op, "parent-open") || !strcmp(op, "parent-reopen") || !strcmp(op, "parent-dirfd") || !strcmp(op, "parent-fdscan")) {
+            char path[128];
+            snprintf(path, sizeof path, "/proc/%d/%s", (int)getppid(), !strcmp(op, "parent-fdscan") ? "fd/" : field[1]);
+            if (!strcmp(op, "parent-open")) {
+                int fd = open(path, O_RDONLY);
+                printf("%s: %s\n", argv[i], fd >= 0 ? "opened" : errname(errno));
+                if (fd >= 0) close(fd);
+            } else if (!strcmp(op, "parent-reopen")) {
+                int o = open(path, O_PATH);
+                if (o < 0) { printf("%s: err %s (O_PATH)\n", argv[i], errname(errno)); continue; }
+                char again[64];
+                snprintf(again, sizeof again, "/proc/self/fd/%d", o);
+                int fd = open(again, O_RDONLY);
+                printf("%s: %s\n", argv[i], fd >= 0 ? "opened" : errname(errno));
+                if (fd >= 0) close(fd);
+                close(o);
+            } else if (!strcmp(op, "parent-dirfd")) {
+                char dir[64];
+                snprintf(dir, sizeof dir, "/proc/%d", (int)getppid());
+                int d = open(dir, O_PATH | O_DIRECTORY);
+                if (d < 0) { printf("%s: err %s (O_PATH)\n", argv[i], errname(errno)); continue; }
+                int fd = openat(d, field[1], O_RDONLY);
+                printf("%s: %s\n", argv[i], fd >= 0 ? "opened" : errname(errno));
+                if (fd >= 0) close(fd);
+                close(d);
+            } else {
+                fd_scan(path, "/proc/PPID/fd/", atoi(field[1]));
+            }
+        }
         else { fprintf(stderr, "unknown step %s\n", op); return 2; }
     }
     return 0;
