@@ -41,7 +41,13 @@ internal sealed class MemoryDependentAllow
         }
         if (OpenFamily.TryGet(data.Arch, data.Nr, out var open))
         {
-            var outcome = _opens.Emulate(listener, n, open, decision.MemoryRead!);
+            OpenEmulator.Outcome outcome;
+            try { outcome = _opens.Emulate(listener, n, open, decision.MemoryRead!); }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // Fail closed, as for a decider that throws: the call does not run.
+                outcome = OpenEmulator.Answer(listener, n.Id, -Interop.LinuxConstants.EPERM, $"the open emulation failed: {e.GetType().Name}: {e.Message}");
+            }
             if (log is not null && (outcome.Note is not null || decision.Action.EffectiveAction == SeccompAction.Log))
                 log.Write(n, decision, outcome.Note is { } note ? "emulated open: " + note : "emulated open", outcome.Result);
             return;

@@ -23,7 +23,7 @@ public sealed class OpenEmulationEquivalenceTests
             "open:rel-link:RDONLY|NOFOLLOW", "open:loop-a:RDONLY", "open:missing:RDONLY",
             "open::RDONLY", "open:file/x:RDONLY", "open:file:RDONLY|DIRECTORY", "open:file/:RDONLY", "open:dir:RDONLY|DIRECTORY",
             "open:dir/:RDONLY", "open:dir:WRONLY", "open:file:RDONLY|CLOEXEC", "open:file:RDWR|APPEND|DSYNC",
-            "open:file:RDONLY|NONBLOCK", "open:/dev/null:RDWR", "open:trunc-me:WRONLY|TRUNC", "open:trunc-me:RDONLY",
+            "open:file:RDONLY|NONBLOCK", "open:/dev/null:RDWR", "open:/dev/tty:RDWR", "open:trunc-me:WRONLY|TRUNC", "open:trunc-me:RDONLY",
             "umask:022", "open:new-1:WRONLY|CREAT:0666", "open:new-1:WRONLY|CREAT|EXCL:0600", "open:dangling:WRONLY|CREAT:0640",
             "open:created-through-link:RDONLY", "open:dangling:WRONLY|CREAT|EXCL:0640", "umask:077", "open:new-2:RDWR|CREAT:0666",
             "creat:new-3:0666", "open:dir:RDWR|TMPFILE:0600", "open:dir:RDONLY|TMPFILE:0600", "open:file:RDONLY|DIRECTORY|CREAT:0600",
