@@ -11,7 +11,7 @@ namespace SeccompEbpf.Linux.Supervisor.Emulation;
 /// </summary>
 internal sealed unsafe class EmulationThread
 {
-    private readonly int _threadId = LibC.GetTid();
+    private readonly int _threadId = Environment.CurrentManagedThreadId; // one OS thread per managed thread: no gettid per check
     private readonly int _ownRoot, _ownCwd;
     private readonly ulong _rootMount, _rootInode, _userNamespace;
     private bool _chrooted;
@@ -99,6 +99,6 @@ internal sealed unsafe class EmulationThread
 
     private void CheckThread()
     {
-        if (LibC.GetTid() != _threadId) throw new InvalidOperationException("the emulation thread's state is used from its own thread only");
+        if (Environment.CurrentManagedThreadId != _threadId) throw new InvalidOperationException("the emulation thread's state is used from its own thread only");
     }
 }

@@ -15,7 +15,7 @@ namespace SeccompEbpf.Linux.Supervisor.Emulation;
 internal sealed unsafe class ThreadCredentials
 {
     private const uint CapabilityVersion3 = 0x20080522;
-    private readonly int _threadId = LibC.GetTid();
+    private readonly int _threadId = Environment.CurrentManagedThreadId; // one OS thread per managed thread: no gettid per check
     private readonly CallerCredentials _own;
     private readonly CapData _ownCaps;
     private bool _switched, _groupsChanged, _fsGidChanged, _fsUidChanged, _capsChanged;
@@ -125,6 +125,6 @@ internal sealed unsafe class ThreadCredentials
 
     private void CheckThread()
     {
-        if (LibC.GetTid() != _threadId) throw new InvalidOperationException("credentials are switched on the thread that read them only");
+        if (Environment.CurrentManagedThreadId != _threadId) throw new InvalidOperationException("credentials are switched on the thread that read them only");
     }
 }
