@@ -24,10 +24,18 @@ internal static unsafe class CallerMemoryReader
         while (true)
         {
             int length = Page - (int)(address % Page);
-            ReadFresh(pid, address, chunk[..length], known[..length]);
+            // The recorded bytes first: a path the filter read up to its NUL needs no second read.
+            known[..length].Clear();
             memory.Overlay(address, chunk[..length], known[..length]);
+            bool fresh = false;
             for (int i = 0; i < length; i++)
             {
+                if (!known[i] && !fresh)
+                {
+                    fresh = true;
+                    ReadFresh(pid, address, chunk[..length], known[..length]);
+                    memory.Overlay(address, chunk[..length], known[..length]);
+                }
                 if (!known[i]) return (null, EFAULT);
                 if (chunk[i] == 0) return path.Count == 0 ? (null, ENOENT) : (path.ToArray(), 0);
                 if (path.Count == PathMax - 1) return (null, ENAMETOOLONG); // no room left for the NUL

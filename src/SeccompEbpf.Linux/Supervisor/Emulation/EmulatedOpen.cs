@@ -94,10 +94,13 @@ internal static class EmulatedOpen
         }
         // Only a FIFO reader with no writer yet would have waited: the others are done already.
         bool waitsForWriter = st.FileType == S_IFIFO && (callerFlags & O_ACCMODE) == O_RDONLY && (callerFlags & O_NONBLOCK) == 0;
-        if ((callerFlags & O_NONBLOCK) == 0 && !waitsForWriter)
+        // F_SETFL sets only these bits; the file has the caller's plus our O_NONBLOCK, so this clears just ours.
+        const int SetFlMask = O_APPEND | O_NONBLOCK | FASYNC | O_DIRECT | O_NOATIME;
+        if ((callerFlags & O_NONBLOCK) == 0 && !waitsForWriter && LibC.Fcntl(fd, F_SETFL, callerFlags & SetFlMask) != 0)
         {
-            int flags = LibC.Fcntl(fd, F_GETFL, 0);
-            if (flags < 0 || LibC.Fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) != 0) { int e = LibC.LastErrno; NativePath.Close(fd); return new Result(-e, null); }
+            int e = LibC.LastErrno;
+            NativePath.Close(fd);
+            return new Result(-e, null);
         }
         return new Result(fd, null, IsFifo: waitsForWriter);
     }

@@ -59,23 +59,18 @@ internal static unsafe class NativePath
         fixed (long* s = statfs) return LibC.FStatFs(fd, (byte*)s) == 0 && statfs[0] == PROC_SUPER_MAGIC;
     }
 
-    /// <summary>Reads a small file (a /proc status) relative to <paramref name="dirFd"/>; null if it cannot.</summary>
+    /// <summary>Reads a small procfs file (a status, at most 8 KiB) relative to <paramref name="dirFd"/>; null if it cannot.</summary>
     public static string? ReadSmallFile(int dirFd, string relativePath)
     {
         int fd = OpenAt(dirFd, Z(relativePath), O_RDONLY);
         if (fd < 0) return null;
         try
         {
-            var buffer = new byte[8192];
-            int total = 0;
-            while (total < buffer.Length)
-            {
-                nint n;
-                fixed (byte* b = buffer) n = LibC.Read(fd, b + total, (nuint)(buffer.Length - total));
-                if (n <= 0) break;
-                total += (int)n;
-            }
-            return Encoding.UTF8.GetString(buffer, 0, total);
+            // One read: procfs generates a small file in one go, so a short read is its end.
+            Span<byte> buffer = stackalloc byte[8192];
+            nint n;
+            fixed (byte* b = buffer) n = LibC.Read(fd, b, (nuint)buffer.Length);
+            return n < 0 ? null : Encoding.UTF8.GetString(buffer[..(int)n]);
         }
         finally { LibC.Close(fd); }
     }
