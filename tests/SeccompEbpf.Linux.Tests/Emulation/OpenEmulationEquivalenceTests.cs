@@ -31,6 +31,8 @@ public sealed class OpenEmulationEquivalenceTests
             "openat2:dir:/file:RDONLY:0:IN_ROOT", "openat2:cwd:file:RDONLY:0644:0", "openat2:cwd:file:RDONLY:0:BENEATH|IN_ROOT",
             "openat2:cwd:new-4:WRONLY|CREAT:0644:0", "openat2:cwd:file:RDONLY|0x40000000:0:0",
             "open:file:RDONLY|0x40000000", "efault", "longpath:5000", "longpath:3000",
+            "openat:fd99:file:RDONLY", "openat:fd99:/dev/null:RDONLY", "openat:file:x:RDONLY",
+            "defacl:dir/sub", "open:dir/sub/under-acl:WRONLY|CREAT:0666", "open:dir/no-acl:WRONLY|CREAT:0666",
             "open32:file:RDONLY", "open32:new-32:WRONLY|CREAT:0644", "openat32:dir/inner:RDONLY", "creat32:new-32c:0600",
             "x32openat:file:RDONLY",
         ]);
@@ -47,6 +49,10 @@ public sealed class OpenEmulationEquivalenceTests
         Assert.Contains("longpath: err ENAMETOOLONG", output);
         Assert.Contains("creat32:new-32c:0600: ok", output);
         Assert.Contains("x32openat:file:RDONLY: err ENOSYS", output); // this kernel has no x32 ABI
+        Assert.Contains("openat:fd99:file:RDONLY: err EBADF", output);
+        Assert.Contains("openat:fd99:/dev/null:RDONLY: ok", output); // an absolute path ignores the dirfd
+        Assert.Contains("open:dir/sub/under-acl:WRONLY|CREAT:0666: ok fd=3 type=reg mode=0666", output); // a default ACL overrides the umask (077)
+        Assert.Contains("open:dir/no-acl:WRONLY|CREAT:0666: ok fd=3 type=reg mode=0600", output);
     }
 
     [Fact]

@@ -5,8 +5,9 @@
  *
  * Steps (fields separated by ':'):
  *   cd:DIR  chroot:DIR (then chdir /)  umask:OCTAL  rlimit:N (RLIMIT_NOFILE)  mkfifo:PATH
+ *   defacl:DIR                       give DIR a default ACL (u::rwx,g::rwx,o::rwx): creating there ignores the umask
  *   open:PATH:FLAGS[:MODE]           open(2)            FLAGS: names joined by '|', e.g. WRONLY|CREAT
- *   openat:DIR:PATH:FLAGS[:MODE]     openat(2)          DIR: cwd, or a directory opened first
+ *   openat:DIR:PATH:FLAGS[:MODE]     openat(2)          DIR: cwd, fd99 (not open), or a directory opened first
  *   openat2:DIR:PATH:FLAGS:MODE:RES  openat2(2)         RES: BENEATH|IN_ROOT|NO_SYMLINKS|NO_MAGICLINKS|NO_XDEV|0
  *   creat:PATH:MODE                  creat(2)
  *   open32:PATH:FLAGS[:MODE] openat32:PATH:FLAGS creat32:PATH:MODE   the i386 calls, by int 0x80
@@ -145,6 +146,7 @@ static const char *low_copy(const char *s)
 static long open_dir(const char *dir)
 {
     if (!strcmp(dir, "cwd")) return AT_FDCWD;
+    if (!strcmp(dir, "fd99")) return 99;
     return open(dir, O_RDONLY | O_DIRECTORY);
 }
 
@@ -240,11 +242,18 @@ int main(int argc, char **argv)
         else if (!strcmp(op, "umask")) umask((mode_t)strtol(field[1], NULL, 8));
         else if (!strcmp(op, "rlimit")) { struct rlimit r = { strtoul(field[1], NULL, 0), strtoul(field[1], NULL, 0) }; setrlimit(RLIMIT_NOFILE, &r); }
         else if (!strcmp(op, "mkfifo")) mkfifo(field[1], 0666);
+        else if (!strcmp(op, "defacl")) {
+            /* struct posix_acl_xattr: version 2, then {tag, perm, id}: USER_OBJ, GROUP_OBJ, OTHER, all rwx */
+            unsigned char acl[4 + 3 * 8] = {2, 0, 0, 0};
+            unsigned short tags[3] = {0x01, 0x04, 0x20};
+            for (int t = 0; t < 3; t++) { acl[4 + 8 * t] = (unsigned char)tags[t]; acl[4 + 8 * t + 2] = 7; memset(acl + 8 + 8 * t, 0xff, 4); }
+            if (syscall(SYS_setxattr, field[1], "system.posix_acl_default", acl, sizeof acl, 0)) printf("defacl: err %s\n", errname(errno));
+        }
         else if (!strcmp(op, "open")) report(argv[i], ret(syscall(SYS_open, field[1], parse_flags(field[2]), field[3] ? strtol(field[3], NULL, 8) : 0)), 0);
         else if (!strcmp(op, "openat")) {
             long dir = open_dir(field[1]);
             report(argv[i], ret(syscall(SYS_openat, (int)dir, field[2], parse_flags(field[3]), field[4] ? strtol(field[4], NULL, 8) : 0)), 0);
-            if (dir >= 0) close((int)dir);
+            if (dir >= 0 && dir != 99) close((int)dir);
         }
         else if (!strcmp(op, "openat2")) {
             long dir = open_dir(field[1]);
