@@ -16,6 +16,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Lib, EntryPoint = "readlinkat", SetLastError = true)]
     public static partial nint ReadLinkAt(int dirFd, byte* path, byte* buffer, nuint size);
 
+    [LibraryImport(Lib, EntryPoint = "pread64", SetLastError = true)]
+    public static partial nint PRead(int fd, void* buffer, nuint count, long offset);
+
     [LibraryImport(Lib, EntryPoint = "fstatfs", SetLastError = true)]
     public static partial int FStatFs(int fd, byte* buffer);
 

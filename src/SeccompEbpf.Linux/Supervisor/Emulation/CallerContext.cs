@@ -32,7 +32,7 @@ internal sealed class CallerContext : IDisposable
     /// <summary>The context, or the errno the call gets: EBADF for a dirfd that is not open, ESRCH when the caller is gone.</summary>
     public static (CallerContext? Context, int Errno) Read(int tid, OpenRequest request, EmulationThread thread)
     {
-        var status = NativePath.ReadSmallFile(thread.OwnProc, $"{tid}/status");
+        var status = thread.StatusFiles.Read(tid);
         if (status is null || CallerCredentials.Parse(status) is not { } credentials) return (null, LinuxConstants.ESRCH);
         if (StatxBuffer.At(thread.OwnProc, NativePath.Z($"{tid}/ns/user"), 0, out var userNs, StatxBuffer.Ino) != 0) return (null, LinuxConstants.ESRCH);
         var context = new CallerContext(tid, credentials, thread.IsOwnUserNamespace(userNs.Inode));

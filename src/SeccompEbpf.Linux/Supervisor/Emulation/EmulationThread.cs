@@ -22,12 +22,16 @@ internal sealed unsafe class EmulationThread
 
     public ThreadCredentials Credentials { get; }
 
+    /// <summary>The callers' /proc/TID/status, kept open between calls.</summary>
+    public CallerStatusFiles StatusFiles { get; }
+
     private EmulationThread(int root, int cwd, int proc, ThreadCredentials credentials, in StatxBuffer rootId, ulong userNamespace)
     {
         _ownRoot = root;
         _ownCwd = cwd;
         OwnProc = proc;
         Credentials = credentials;
+        StatusFiles = new CallerStatusFiles(proc);
         _rootMount = rootId.MountIdValue;
         _rootInode = rootId.Inode;
         _userNamespace = userNamespace;
