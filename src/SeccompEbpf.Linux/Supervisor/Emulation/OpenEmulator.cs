@@ -29,7 +29,7 @@ internal sealed class OpenEmulator
         var (request, how, readError) = OpenRequest.Read(n, syscall, memory);
         if (request is null) return Answer(listener, n.Id, -FlagsErrorFirst(how, readError));
 
-        if (Thread() is not { } thread) return Answer(listener, n.Id, -LinuxConstants.EPERM, $"open emulation is unavailable: {_threadFailure}");
+        if (SetUpThread() is not { } thread) return Answer(listener, n.Id, -LinuxConstants.EPERM, $"open emulation is unavailable: {_threadFailure}");
         var (caller, contextError) = CallerContext.Read(n.Pid, request, thread);
         if (caller is null) return Answer(listener, n.Id, -contextError);
         using (caller)
@@ -90,7 +90,7 @@ internal sealed class OpenEmulator
         return probe == -LinuxConstants.ENOENT ? readError : -probe;
     }
 
-    private EmulationThread? Thread()
+    private EmulationThread? SetUpThread()
     {
         if (_thread is null && _threadFailure is null) _thread = EmulationThread.ForCurrentThread(out _threadFailure);
         return _thread;
