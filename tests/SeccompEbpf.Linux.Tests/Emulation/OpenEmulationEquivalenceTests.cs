@@ -121,6 +121,18 @@ public sealed class OpenEmulationEquivalenceTests
     }
 
     [Fact]
+    public void Paths_resolve_in_the_callers_own_mount_namespace()
+    {
+        EnforcementEnvironment.Require();
+        Assert.SkipUnless(Environment.IsPrivilegedProcess, "a mount namespace of its own needs root");
+        const string Script = "unshare -m sh -c 'mount -t tmpfs none /mnt && echo private > /mnt/f && cat /mnt/f && cd /mnt && cat f'; cat /mnt/f 2>&1 >/dev/null | grep -c 'No such file'";
+        var expected = EmulationRun.Unsandboxed("/bin/sh", "-c", Script);
+        var (actual, _) = EmulationRun.Sandboxed(EmulationRun.ReadAllOpensFilter(), "/bin/sh", "-c", Script);
+        Assert.Equal("private\nprivate\n1\n", expected);
+        Assert.Equal(expected, actual);
+    }
+
+    [Fact]
     public void An_O_PATH_open_fails_closed_after_the_kernels_own_errors()
     {
         // SECCOMP_IOCTL_NOTIF_ADDFD takes the file with fget(), which refuses O_PATH files: such an
