@@ -30,6 +30,11 @@ public sealed class RunCommand : ICliCommand
           --notify-all               skip the split: every call goes to the supervisor (slow; to
                                      compare designs or debug a plan)
           --show-plan                print the split (see `seccomp-ebpf plan`) to stderr before running
+          --allow-racy-memory-checks let a filter's ALLOW that read the caller's memory continue the call
+                                     (the kernel reads the memory again: a second thread can change it
+                                     in between). Without it such a call is carried out by this process
+                                     on the bytes the filter checked (open, openat, openat2, creat) or
+                                     fails with EPERM; each racy call is logged
         Access rules (static; the kernel checks the resolved file or port itself, Landlock):
         {AccessRuleOptions.Help}
         Sandbox (whatever the policy says; see ENFORCEMENT.md, threat model):
@@ -56,9 +61,9 @@ public sealed class RunCommand : ICliCommand
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--show-plan", "--notify-all", "--keep-cap-sys-ptrace", "--fs-system");
+        var cli = new CliArgs(args, "--show-plan", "--notify-all", "--keep-cap-sys-ptrace", "--fs-system", "--allow-racy-memory-checks");
         var policy = PolicyArguments.Read(cli);
-        var options = new PolicyRunOptions(policy) { NotifyEverything = cli.Flag("--notify-all") };
+        var options = new PolicyRunOptions(policy) { NotifyEverything = cli.Flag("--notify-all"), AllowRacyMemoryChecks = cli.Flag("--allow-racy-memory-checks") };
         var logPath = cli.Option("--log");
         bool showPlan = cli.Flag("--show-plan");
         var access = AccessRuleOptions.Parse(cli);

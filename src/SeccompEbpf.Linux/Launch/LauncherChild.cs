@@ -66,10 +66,8 @@ public static unsafe class LauncherChild
         if (baseFilter.Length > 0 && SetModeFilter(SeccompFilterFlags.Tsync, &baseFilter) is < 0)
             return Fail(control, $"installing the sandbox's base filter: {LibC.ErrnoMessage(LibC.LastErrno)}" + InstallHint(LibC.LastErrno));
         var flags = SeccompFilterFlags.Tsync | plan.ExtraFilterFlags
-            | (plan.WantsListener ? SeccompFilterFlags.NewListener | SeccompFilterFlags.TsyncEsrch | SeccompFilterFlags.WaitKillableRecv : 0);
+            | (plan.WantsListener ? SeccompFilterFlags.NewListener | SeccompFilterFlags.TsyncEsrch : 0);
         var listener = SetModeFilter(flags, &filter);
-        // WAIT_KILLABLE_RECV (5.19): once received, a notification is answered exactly once; a signal or a
-        // ptrace interrupt cannot make the kernel drop the answer and ask again (a counter would count twice).
         if (listener < 0 && LibC.LastErrno == EINVAL && (flags & SeccompFilterFlags.WaitKillableRecv) != 0)
             listener = SetModeFilter(flags &= ~SeccompFilterFlags.WaitKillableRecv, &filter); // before Linux 5.19
         if (listener < 0)

@@ -1,4 +1,5 @@
 using SeccompEbpf.Classic;
+using SeccompEbpf.Model;
 using SeccompEbpf.Linux.Interop;
 using static SeccompEbpf.Bpf.LinuxErrno;
 using static SeccompEbpf.Linux.Interop.LinuxConstants;
@@ -59,8 +60,13 @@ internal static class SandboxHardening
             : new SandboxBaseFilter.SignalGuard(LibC.GetPid(), LibC.GetPgrp());
         var needsListener = plan.NeedsListener;
         var baseFilter = SandboxBaseFilter.For(refuseNewListener: !needsListener, signals);
+        // With a listener, WAIT_KILLABLE_RECV (5.19; the launcher drops it where the kernel lacks it): once
+        // received, a notification is answered exactly once. A signal or a ptrace interrupt can then not
+        // make the kernel drop the answer and ask again: a counter would count the call twice, and an
+        // open the supervisor carried out (it may have created a file) would be repeated.
+        var flags = plan.ExtraFilterFlags | (needsListener ? SeccompFilterFlags.WaitKillableRecv : 0);
         var launch = new LaunchPlan(options.PreserveFds, options.KeepCapSysPtrace, landlock,
-            ClassicInstruction.ToBytes(baseFilter), ClassicInstruction.ToBytes(plan.KernelFilter), plan.ExtraFilterFlags, needsListener);
+            ClassicInstruction.ToBytes(baseFilter), ClassicInstruction.ToBytes(plan.KernelFilter), flags, needsListener);
         return (launch, null, warnings);
     }
 

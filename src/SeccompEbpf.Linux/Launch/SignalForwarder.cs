@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using SeccompEbpf.Linux.Interop;
 using static SeccompEbpf.Linux.Interop.LinuxConstants;
+using static SeccompEbpf.Bpf.LinuxErrno;
 
 namespace SeccompEbpf.Linux.Launch;
 

@@ -29,6 +29,13 @@ public sealed class ChainDecider : ISyscallDecider, IDisposable
         _view = new ProcessTaskView(loaderPidNamespace, _exits);
     }
 
+    /// <summary>
+    /// Continue a memory-dependent ALLOW the supervisor cannot carry out itself (anything but the open
+    /// family), as before this check existed: racy, since the kernel reads the memory again (each such
+    /// call is logged as racy). Off: such calls fail with EPERM. `run --allow-racy-memory-checks`.
+    /// </summary>
+    public bool AllowRacyMemoryChecks { get; init; }
+
     /// <summary>The last eBPF run-time fault (the filter counted as KILL_PROCESS), for diagnostics.</summary>
     public string? LastFault { get; private set; }
 
@@ -43,7 +50,8 @@ public sealed class ChainDecider : ISyscallDecider, IDisposable
         var decision = _evaluator.Decide(notification.Data, _view);
         if (decision.Error is not null) LastFault = decision.Error;
         if (_exits is not null && _view.KnownTgid is { } tgid) FollowIfStoring(_exits, tgid);
-        return new SyscallDecision(decision.Action, decision.Filter);
+        if (_view.TakeMemoryRead() is not { } memory) return new SyscallDecision(decision.Action, decision.Filter);
+        return new SyscallDecision(decision.Action, decision.Filter) { MemoryRead = memory, MayContinueRacily = AllowRacyMemoryChecks };
     }
 
     private void ReleaseExited(ProcessExitWatcher exits)

@@ -15,6 +15,12 @@ public sealed record PolicyRunOptions(PolicyOptions Policy)
 {
     /// <summary>Skip the split: the kernel filter notifies every call (the notify-everything design, for comparison).</summary>
     public bool NotifyEverything { get; init; }
+
+    /// <summary>
+    /// A memory-dependent ALLOW of a call the supervisor cannot carry out itself is continued (racy)
+    /// instead of failing with EPERM; see <see cref="ChainDecider.AllowRacyMemoryChecks"/>.
+    /// </summary>
+    public bool AllowRacyMemoryChecks { get; init; }
 }
 
 /// <summary>
@@ -42,7 +48,8 @@ public static class PolicyRunPlan
         var evaluator = policy.Evaluator(engine);
         if (!evaluator.IsOk) return evaluator.Error!;
         var processStorage = policy.EbpfFilters.SelectMany(f => f.Program.Maps).OfType<ProcessStorageMap>().ToList();
-        var plan = new RunPlan(kernel.Value, new ChainDecider(evaluator.Value, pidNamespace, processStorage), policy.Description)
+        var decider = new ChainDecider(evaluator.Value, pidNamespace, processStorage) { AllowRacyMemoryChecks = options.AllowRacyMemoryChecks };
+        var plan = new RunPlan(kernel.Value, decider, policy.Description)
         {
             SyscallName = (arch, nr) => SyscallName(split, arch, nr),
         };

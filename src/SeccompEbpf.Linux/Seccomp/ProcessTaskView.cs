@@ -20,7 +20,9 @@ namespace SeccompEbpf.Linux.Seccomp;
 /// owner with the process's effective uid. A root process always looks dumpable, but reading its memory
 /// still needs ptrace access, which process_vm_readv checks itself (-EPERM).</item>
 /// <item>memory: process_vm_readv page by page (stops at the first unmapped page), then the notification-id
-/// validity check: a stale caller (dead, pid maybe reused) gives -ESRCH, never data.</item>
+/// validity check: a stale caller (dead, pid maybe reused) gives -ESRCH, never data. Every read is
+/// recorded (<see cref="TakeMemoryRead"/>): a verdict that depended on these bytes must be carried out
+/// on them, not continued (the kernel would read the memory again).</item>
 /// <item>per-process storage: keyed by tgid, as the kernel's task storage is keyed by the group leader;
 /// the entry goes when the process ends (see <see cref="ChainDecider"/>). A caller that is the main thread
 /// of a process already followed for its storage is known to be its own tgid, with no /proc read.</item>
@@ -34,6 +36,7 @@ public sealed class ProcessTaskView : ISeccompTaskView
     private NotifiedProcess _process;
     private string? _status;
     private int? _tgid;
+    private CallerMemory? _memoryRead; // null until a run reads memory: the no-read path allocates nothing
 
     public ProcessTaskView(PidNamespaceId loaderPidNamespace) : this(loaderPidNamespace, null) { }
 
@@ -63,6 +66,15 @@ public sealed class ProcessTaskView : ISeccompTaskView
         _process = process;
         _status = null;
         _tgid = null;
+        _memoryRead = null;
+    }
+
+    /// <summary>What this run read of the caller's memory (null: nothing), handed to the decision.</summary>
+    public CallerMemory? TakeMemoryRead()
+    {
+        var read = _memoryRead;
+        _memoryRead = null;
+        return read;
     }
 
     /// <summary>The caller's tgid if this run asked for it (null otherwise).</summary>
@@ -134,6 +146,8 @@ public sealed class ProcessTaskView : ISeccompTaskView
             }
         }
         if (!_process.IsStillValid) { destination.Clear(); return -ESRCH; }
+        // Recorded even when nothing could be read: the filter then decided on a fault at this address.
+        if (!destination.IsEmpty) (_memoryRead ??= new CallerMemory()).Add(address, destination[..copied], destination.Length);
         if (copied == 0 && error != 0) return error == EFAULT ? -EFAULT : -error;
         return copied;
     }

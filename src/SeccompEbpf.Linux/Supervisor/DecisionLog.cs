@@ -5,8 +5,10 @@ namespace SeccompEbpf.Linux.Supervisor;
 
 /// <summary>
 /// The <c>--log FILE</c> output: one JSON object per line for every decision that was not a plain
-/// allow: {"time","pid","arch","nr","syscall","args","action","filter"}. Lines are flushed as
-/// written so that the log is complete even if the supervisor is killed.
+/// allow: {"time","pid","arch","nr","syscall","args","action","filter"}, and for a memory-dependent
+/// ALLOW how it was carried out: "note" (racy continue, refusal and why) and "result" (what an
+/// emulated call returned: the caller's fd or -errno). Lines are flushed as written so that the log
+/// is complete even if the supervisor is killed.
 /// </summary>
 public sealed class DecisionLog : IDisposable
 {
@@ -18,14 +20,15 @@ public sealed class DecisionLog : IDisposable
     public DecisionLog(Stream stream, Func<uint, int, string?>? syscallName = null)
     {
         _stream = stream;
-        _writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true });
+        // Relaxed escaping: a note reads "caller's", not "caller\u0027s" (the log is never embedded in HTML).
+        _writer = new Utf8JsonWriter(stream, new JsonWriterOptions { SkipValidation = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         _syscallName = syscallName;
     }
 
     public static DecisionLog Open(string path, Func<uint, int, string?>? syscallName = null) =>
         new(new FileStream(path, FileMode.Append, FileAccess.Write, FileShare.Read), syscallName);
 
-    public void Write(in SyscallNotification notification, SyscallDecision decision)
+    public void Write(in SyscallNotification notification, SyscallDecision decision, string? note = null, long? result = null)
     {
         lock (_gate)
         {
@@ -44,6 +47,8 @@ public sealed class DecisionLog : IDisposable
             _writer.WriteString("action", decision.Action.ToString());
             if (decision.Filter is { } filter) _writer.WriteString("filter", filter);
             else _writer.WriteNull("filter");
+            if (note is not null) _writer.WriteString("note", note);
+            if (result is { } value) _writer.WriteNumber("result", value);
             _writer.WriteEndObject();
             _writer.Flush();
             _stream.WriteByte((byte)'\n');

@@ -29,6 +29,7 @@ public sealed unsafe class NotifySupervisor : IDisposable
     private bool _loopThreadKnown;
     private bool _stopping;
     private long _handled;
+    private MemoryDependentAllow? _memoryDependent; // created on the loop thread, at the first memory-dependent ALLOW
 
     public NotifySupervisor(SeccompListener listener, ISyscallDecider decider, DecisionLog? log = null)
     {
@@ -81,9 +82,17 @@ public sealed unsafe class NotifySupervisor : IDisposable
                 if (error != 0) return;
                 var notification = ToNotification((SeccompNotifRaw*)buffer);
                 var decision = Decide(notification);
-                if (decision.Action.ActionBits != SeccompAction.Allow)
-                    _log?.Write(notification, decision);
-                ActionResponder.Respond(_listener, notification, decision.Action);
+                if (decision.MemoryRead is not null && MemoryDependentAllow.Applies(decision))
+                {
+                    // Never continued: the supervisor carries the call out on the bytes the filter saw, or refuses it.
+                    (_memoryDependent ??= new MemoryDependentAllow()).Respond(_listener, notification, decision, _log);
+                }
+                else
+                {
+                    if (decision.Action.ActionBits != SeccompAction.Allow)
+                        _log?.Write(notification, decision);
+                    ActionResponder.Respond(_listener, notification, decision.Action);
+                }
                 Volatile.Write(ref _handled, ++handled); // one writer: no locked increment needed
                 if (handled == WarmUpNotifications) allocatedAtWarmUp = GC.GetAllocatedBytesForCurrentThread();
             }

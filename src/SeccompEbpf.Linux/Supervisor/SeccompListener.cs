@@ -52,6 +52,27 @@ public sealed unsafe class SeccompListener : IDisposable
     [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveOptimization)]
     internal bool TrySend(SeccompNotifRespRaw* response) => LibC.IoctlNoErrno(_fd, IoctlNotifSend, response) == 0;
 
+    /// <summary>
+    /// Installs <paramref name="fd"/> (ours) in the caller as its lowest free descriptor and answers the
+    /// call with that number, atomically (SECCOMP_ADDFD_FLAG_SEND, Linux 5.14): nothing the caller can
+    /// observe lies between. Returns the caller's fd, or -errno: EMFILE when its table is full (up to
+    /// its RLIMIT_NOFILE; the call is then still pending and must be answered), ENOENT when the call is gone.
+    /// </summary>
+    internal int TryAddFdAndSend(ulong id, int fd, bool closeOnExec)
+    {
+        const uint AddFdFlagSend = 1u << 1, OCloexec = 0x80000;
+        var addFd = new SeccompNotifAddFdRaw { Id = id, Flags = AddFdFlagSend, SourceFd = (uint)fd, NewFdFlags = closeOnExec ? OCloexec : 0 };
+        int result = LibC.Ioctl(_fd, IoctlNotifAddFd, &addFd);
+        return result >= 0 ? result : -LibC.LastErrno;
+    }
+
+    /// <summary>Answers the call with -<paramref name="errno"/> (the call does not run).</summary>
+    internal bool TrySendError(ulong id, int errno)
+    {
+        var response = new SeccompNotifRespRaw { Id = id, Error = -errno };
+        return TrySend(&response);
+    }
+
     /// <summary>True while notification <paramref name="id"/> is still pending (its caller alive and waiting).</summary>
     public bool IsIdValid(ulong id) => LibC.IoctlNoErrno(_fd, IoctlNotifIdValid, &id) == 0;
 

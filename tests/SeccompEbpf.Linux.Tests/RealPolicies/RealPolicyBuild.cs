@@ -31,9 +31,13 @@ internal static class RealPolicyBuild
 
     public static string Probe() => Build("gcc", Path.Combine(Here, "Programs", "policy_probe.c"), ".bin", ["-O2", "-static"]);
 
-    /// <summary>A static, threaded test program from a path relative to the test binary (e.g. "Injection/Programs/stack_probe.c").</summary>
+    /// <summary>A static C program under the test output directory (e.g. "Emulation/Programs/open_probe.c").</summary>
     public static string StaticProgram(string relativeSource) =>
         Build("gcc", Path.Combine(AppContext.BaseDirectory, relativeSource), ".bin", ["-O2", "-static", "-pthread"]);
+
+    /// <summary>An eBPF filter under the test output directory, with -D definitions.</summary>
+    public static string FilterAt(string relativeSource, params string[] defines) =>
+        Filter(Path.Combine(AppContext.BaseDirectory, relativeSource), defines.Select(d => "-D" + d).ToArray());
 
     private static string Filter(string source, params string[] extra) =>
         Build("clang-19", source, ".o", ["-O2", "-g", "-target", "bpf", "-mcpu=v3", "-c", "-I", ExamplesDirectory, .. extra]);

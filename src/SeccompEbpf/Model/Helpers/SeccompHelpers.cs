@@ -88,10 +88,11 @@ public static class SeccompHelpers
 
     private static ISeccompTaskView? Task(BpfRunContext context) => context.Environment as ISeccompTaskView;
 
+    // requireDumpable first: asking IsDumpable reads /proc for a loader that does not need the answer.
     private static long? Refusal(BpfRunContext context, bool requireDumpable) => Task(context) switch
     {
         null => -EINVAL,
-        { IsDumpable: false } when requireDumpable => -EPERM,
+        var task when requireDumpable && !task.IsDumpable => -EPERM,
         _ => null,
     };
 }
