@@ -17,6 +17,12 @@ public sealed record RunPlan(IReadOnlyList<ClassicInstruction> KernelFilter, ISy
     /// <summary>Static file and TCP-port rules the kernel enforces on resolved objects (Landlock), beside the filter.</summary>
     public Policy.Access.AccessRules Access { get; init; } = Policy.Access.AccessRules.None;
 
+    /// <summary>
+    /// True when the decider may read the caller's memory (an eBPF filter calls probe_read_user or
+    /// probe_read_user_str): its ALLOWs of opens are then carried out by the supervisor itself.
+    /// </summary>
+    public bool ReadsCallerMemory { get; init; }
+
     /// <summary>Names system calls in the decision log; null gives numbers only.</summary>
     public Func<uint, int, string?>? SyscallName { get; init; }
 

@@ -47,14 +47,14 @@ public static class Sandbox
         if (launch is not { } launchPlan)
             return new SandboxResult(null, hardeningError, LauncherChild.SetupFailedExit, 0, false);
         using var forwarder = request.ForwardSignals ? new SignalForwarder() : null;
-        var outcome = SandboxLauncher.Launch(request.Launcher, launchPlan, request.Command, request.Arguments, request.StandardOutputPath);
+        var supervisorThread = SupervisorThread.Launch(request, launchPlan, log);
+        var outcome = supervisorThread.Outcome;
         if (outcome.Command is not { } command)
             return new SandboxResult(null, outcome.Error, outcome.ExitCode, 0, false);
 
         using (command)
         {
-            using var supervisor = command.Listener is { } listener ? new NotifySupervisor(listener, request.Plan.Decider, log) : null;
-            supervisor?.Start();
+            using var supervisor = supervisorThread.Supervisor;
             forwarder?.Attach(command);
             var execError = command.WaitForExec();
             var status = command.Wait();

@@ -54,6 +54,10 @@ internal static class SandboxHardening
             warnings.Add("this kernel has no Landlock: the command cannot reach this supervisor, but your other processes "
                 + "(your shell, anything running as you) are not protected from ptrace, /proc/PID/mem and signals sent from inside (see ENFORCEMENT.md)");
         }
+        if (plan.Access.RestrictsFiles && plan.ReadsCallerMemory)
+            return (null, "file access rules (--fs-*) cannot be combined with a filter that reads the caller's memory: "
+                + "the opens such a filter allows are carried out by this process, which Landlock's rules do not bind. "
+                + "Use one or the other (the rules alone are race-free too)", warnings);
         var landlock = LandlockPlan.For(abi, plan.Access, warnings, out var landlockError);
         if (landlockError is not null) return (null, landlockError, warnings);
         var signals = abi >= Landlock.SignalScopingAbi ? (SandboxBaseFilter.SignalGuard?)null
@@ -68,6 +72,23 @@ internal static class SandboxHardening
         var launch = new LaunchPlan(options.PreserveFds, options.KeepCapSysPtrace, landlock,
             ClassicInstruction.ToBytes(baseFilter), ClassicInstruction.ToBytes(plan.KernelFilter), flags, needsListener);
         return (launch, null, warnings);
+    }
+
+    /// <summary>
+    /// Puts the calling thread (the supervisor's loop thread, before it starts the launcher) into a
+    /// Landlock domain of its own that restricts nothing but ptrace access: the command's domain is then
+    /// nested in it. The loop thread can still reach the command (read its memory, its /proc files), but
+    /// nothing outside, exactly like the command: an open the supervisor carries out for the command
+    /// (emulation) cannot reach /proc/PID/mem of a process outside the sandbox, which the command itself
+    /// cannot. Per thread and irreversible, so a dedicated thread does it. Null or what failed.
+    /// </summary>
+    public static string? EnterSupervisorDomain(in LaunchPlan launch)
+    {
+        if (launch.Landlock is not { } sandbox) return null; // no Landlock: nothing to mirror
+        var domain = LandlockPlan.For(sandbox.Abi, Policy.Access.AccessRules.None, [], out var error);
+        if (error is not null || domain is not { } request) return error;
+        if (LibC.Prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return $"prctl(PR_SET_NO_NEW_PRIVS) on the supervisor thread: {LibC.ErrnoMessage(LibC.LastErrno)}";
+        return Landlock.RestrictSelf(request);
     }
 
     /// <summary>

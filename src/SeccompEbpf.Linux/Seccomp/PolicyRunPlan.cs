@@ -1,4 +1,5 @@
 using SeccompEbpf.Bpf;
+using SeccompEbpf.Bpf.Helpers;
 using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Maps;
 using SeccompEbpf.Classic;
@@ -52,6 +53,7 @@ public static class PolicyRunPlan
         var plan = new RunPlan(kernel.Value, decider, policy.Description)
         {
             SyscallName = (arch, nr) => SyscallName(split, arch, nr),
+            ReadsCallerMemory = policy.EbpfFilters.Any(f => f.Program.Instructions.Any(i => i.IsHelperCall && i.Imm is HelperIds.ProbeReadUser or HelperIds.ProbeReadUserStr)),
         };
         return (plan, split);
     }

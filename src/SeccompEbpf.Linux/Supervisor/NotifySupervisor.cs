@@ -65,6 +65,13 @@ public sealed unsafe class NotifySupervisor : IDisposable
         _thread.Start();
     }
 
+    /// <summary>Makes the calling thread the loop thread (as <see cref="Start"/> would have made a new one) and runs the loop on it.</summary>
+    public void RunHere()
+    {
+        _thread = Thread.CurrentThread;
+        Run();
+    }
+
     /// <summary>Runs the loop on the calling thread until <see cref="Stop"/>, or until the listener fails.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Run()

@@ -18,15 +18,18 @@ namespace SeccompEbpf.Linux.Tests.Escape;
 internal static class EscapeEnvironment
 {
     public const string Root = "root", User = "user";
-    public const string DefaultPolicy = "default", DockerProfile = "docker-profile", FilterOnly = "filter-only";
+    public const string DefaultPolicy = "default", DockerProfile = "docker-profile", FilterOnly = "filter-only", PathFilter = "path-filter";
     public static readonly string[] Users = [Root, User];
     public static readonly string[] AllPolicies = [DefaultPolicy, DockerProfile, FilterOnly];
+    /// <summary>Policies under which the supervisor carries out opens for the command (a filter reads every path and allows it).</summary>
+    public static readonly string[] EmulatingPolicies = [PathFilter];
 
     public const int Nobody = 65534;
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
     private static readonly Lazy<Setup> Prepared = new(Prepare);
-    internal static readonly Lazy<(string? Path, string? Error)> FilterObject = new(BuildFilter);
+    internal static readonly Lazy<(string? Path, string? Error)> FilterObject = new(() => BuildFilter(Path.Combine(SharedData.RepositoryRoot, "examples", "filters", "02_getpid_counter.c")));
+    private static readonly Lazy<(string? Path, string? Error)> PathFilterObject = new(() => BuildFilter(Path.Combine(AppContext.BaseDirectory, "Emulation", "Filters", "read_open_paths.c")));
     private static readonly Lazy<(string? Path, string? Skip)> Profile = new(FindProfile);
 
     /// <summary>Skips unless the machine can run the suite as <paramref name="user"/>; returns the prepared environment.</summary>
@@ -54,8 +57,8 @@ internal static class EscapeEnvironment
                 var (profile, skip) = Profile.Value;
                 Assert.SkipWhen(profile is null, skip ?? "");
                 return ["--profile", setup.ReachableCopy(profile!, user)];
-            case FilterOnly:
-                var (filter, error) = FilterObject.Value;
+            case FilterOnly or PathFilter:
+                var (filter, error) = (policy == FilterOnly ? FilterObject : PathFilterObject).Value;
                 Assert.SkipWhen(filter is null && error!.StartsWith("missing:"), error ?? "");
                 Assert.True(filter is not null, error);
                 return ["--filter", filter!];
@@ -117,14 +120,14 @@ internal static class EscapeEnvironment
         return setup;
     }
 
-    private static (string?, string?) BuildFilter()
+    private static (string?, string?) BuildFilter(string source)
     {
         var setup = Prepared.Value;
         var examples = Path.Combine(SharedData.RepositoryRoot, "examples", "filters");
-        var output = Path.Combine(Subdirectory(setup.WorkDirectory, "filter"), "02_getpid_counter.o");
-        var (code, _, err) = Exec(["clang-19", "-O2", "-g", "-target", "bpf", "-mcpu=v3", "-c", "-I", examples, Path.Combine(examples, "02_getpid_counter.c"), "-o", output]);
-        if (code == -1) return (null, "missing: clang-19 is not installed (needed for the filter-only policy)");
-        if (code != 0) return (null, $"clang-19 failed on examples/filters/02_getpid_counter.c:\n{err}");
+        var output = Path.Combine(Subdirectory(setup.WorkDirectory, "filter"), Path.GetFileNameWithoutExtension(source) + ".o");
+        var (code, _, err) = Exec(["clang-19", "-O2", "-g", "-target", "bpf", "-mcpu=v3", "-c", "-I", examples, source, "-o", output]);
+        if (code == -1) return (null, "missing: clang-19 is not installed (needed for the eBPF filter policies)");
+        if (code != 0) return (null, $"clang-19 failed on {source}:\n{err}");
         File.SetUnixFileMode(output, Mode644);
         return (output, null);
     }

@@ -20,7 +20,7 @@ public sealed class SupervisorEscapeTests
 
     public static readonly string[] TerminalProbes = ["tiocsti", "tiocsti-high-bits", "tioclinux"];
 
-    public static TheoryData<string, string, string> SupervisorCases => EscapeAssert.Cross(SupervisorProbes, AllPolicies, Users);
+    public static TheoryData<string, string, string> SupervisorCases => EscapeAssert.Cross(SupervisorProbes, [.. AllPolicies, .. EmulatingPolicies], Users);
     public static TheoryData<string, string, string> TerminalCases => EscapeAssert.Cross(TerminalProbes, AllPolicies, Users);
 
     private static readonly ConcurrentDictionary<string, Lazy<CliRun>> Batches = new();

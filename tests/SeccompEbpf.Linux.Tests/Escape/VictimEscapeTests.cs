@@ -17,7 +17,7 @@ public sealed partial class VictimEscapeTests
 {
     public static readonly string[] VictimProbes = ["victim-mem-write", "victim-ptrace-seize", "victim-vm-writev", "victim-pidfd-getfd", "victim-signal"];
 
-    public static TheoryData<string, string, string> Cases => EscapeAssert.Cross(VictimProbes, [DefaultPolicy, DockerProfile], Users);
+    public static TheoryData<string, string, string> Cases => EscapeAssert.Cross(VictimProbes, [DefaultPolicy, DockerProfile, .. EmulatingPolicies], Users);
 
     private sealed record Outcome(CliRun Attack, string VictimStart, string? VictimReport, bool AliveAfterAttack);
 

@@ -62,3 +62,25 @@ public sealed class LandlockPlanTests
         Assert.Equal([(8080, NetBindTcp)], request.Ports);
     }
 }
+
+/// <summary>Access rules bind the command, not the supervisor: with a filter whose opens the supervisor carries out, `run` refuses them.</summary>
+public sealed class AccessRulesWithEmulationTests
+{
+    [Fact]
+    public void File_rules_and_a_filter_that_reads_caller_memory_are_refused_together()
+    {
+        var built = Seccomp.PolicyRunPlan.Build(RealPolicies.RealPolicyBuild.RunOptions(RealPolicies.RealPolicyBuild.Example("05_openat_paths")));
+        Assert.True(built.IsOk, built.Error?.ToString());
+        var plan = built.Value.Plan;
+        Assert.True(plan.ReadsCallerMemory);
+        var withRules = plan with { Access = new AccessRules([new PathRule("/usr", PathAccess.Read)], []) };
+        var (launch, error, _) = SandboxHardening.Prepare(withRules, new SandboxOptions());
+        Assert.Null(launch);
+        Assert.Contains("cannot be combined with a filter that reads the caller's memory", error);
+        (plan.Decider as IDisposable)?.Dispose();
+
+        var counter = Seccomp.PolicyRunPlan.Build(RealPolicies.RealPolicyBuild.RunOptions(RealPolicies.RealPolicyBuild.Example("02_getpid_counter")));
+        Assert.False(counter.Value.Plan.ReadsCallerMemory);
+        (counter.Value.Plan.Decider as IDisposable)?.Dispose();
+    }
+}
