@@ -16,5 +16,6 @@ public static class CommandTable
         new Commands.InspectCommand(),
         new Commands.VerifyCommand(),
         new Commands.PlanCommand(),
+        new Commands.HelpCommand(),
     ];
 }

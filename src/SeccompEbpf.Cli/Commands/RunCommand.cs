@@ -54,16 +54,26 @@ public sealed class RunCommand : ICliCommand
           seccomp-ebpf run --fs-system -- ls /var   # fails: Permission denied (nothing grants /var)
         """;
 
+    public CommandSyntax Syntax { get; } = new([
+        .. PolicyArguments.Options,
+        CliOption.Value("--log", "FILE"),
+        CliOption.Flag("--notify-all"),
+        CliOption.Flag("--show-plan"),
+        .. AccessRuleOptions.Options,
+        CliOption.Value("--preserve-fds", "N"),
+        CliOption.Flag("--keep-cap-sys-ptrace"),
+    ]) { Arguments = CompletionKind.Program };
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--show-plan", "--notify-all", "--keep-cap-sys-ptrace", "--fs-system");
-        var policy = PolicyArguments.Read(cli);
+        var cli = new CliArgs(args, Syntax);
+        var report = new CliReport(Name, stderr, cli);
+        var policy = PolicyArguments.Read(cli, report);
         var options = new PolicyRunOptions(policy) { NotifyEverything = cli.Flag("--notify-all") };
         var logPath = cli.Option("--log");
         bool showPlan = cli.Flag("--show-plan");
         var access = AccessRuleOptions.Parse(cli);
         var sandbox = new SandboxOptions { PreserveFds = PreservedFdCount(cli.Option("--preserve-fds")), KeepCapSysPtrace = cli.Flag("--keep-cap-sys-ptrace") };
-        cli.RejectUnknown();
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
         if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
 
@@ -88,7 +98,7 @@ public sealed class RunCommand : ICliCommand
             {
                 LogPath = logPath,
                 Options = sandbox,
-                Warn = warning => stderr.WriteLine($"seccomp-ebpf run: warning: {warning}"),
+                Warn = report.Warning,
             };
             var result = Sandbox.Run(request);
             if (result.Error is { } message) stderr.WriteLine($"seccomp-ebpf run: {message}");
