@@ -6,20 +6,24 @@ public static class NearestName
     /// <summary>
     /// The candidate closest to <paramref name="typed"/> (insertions, deletions, substitutions and
     /// swaps of neighbours, case ignored), or null when even the closest is too far to be a typo:
-    /// more than a third of the name's length, and never more than 3 edits.
+    /// more than a third of the name's length, and never more than 3 edits. Failing that, the one
+    /// candidate that starts with what was typed (an abbreviation: "@network" for "@network-io").
     /// </summary>
     public static string? Find(string typed, IEnumerable<string> candidates)
     {
+        var list = candidates as IReadOnlyCollection<string> ?? candidates.ToList();
         int limit = Math.Clamp(typed.Length / 3, 1, 3);
         string? best = null;
         int bestDistance = int.MaxValue;
-        foreach (var candidate in candidates)
+        foreach (var candidate in list)
         {
             if (Math.Abs(candidate.Length - typed.Length) > limit) continue;
             int d = Distance(typed.ToLowerInvariant(), candidate.ToLowerInvariant());
             if (d < bestDistance || (d == bestDistance && string.CompareOrdinal(candidate, best) < 0)) (best, bestDistance) = (candidate, d);
         }
-        return bestDistance <= limit && bestDistance > 0 ? best : null;
+        if (bestDistance <= limit && best != typed) return best; // a case-only difference is a typo too
+        var extending = typed.Length >= 3 ? list.Where(c => c.Length > typed.Length && c.StartsWith(typed, StringComparison.OrdinalIgnoreCase)).Take(2).ToList() : [];
+        return extending.Count == 1 ? extending[0] : null;
     }
 
     /// <summary>" (did you mean getpid?)", or "" when nothing is close.</summary>

@@ -17,7 +17,9 @@ public sealed class CommandHelpTests
         { "inspect", ["--source", "--json"] },
         { "verify", ["--as", "--log-level", "--section", "--json"] },
         { "plan", ["--filter", "--profile", "--cbpf", "--arch", "--json"] },
+        { "syscalls", ["--arch", "--groups", "--json", "@GROUP"] },
         { "help", ["COMMAND", "--man"] },
+        { "completion", ["bash", "zsh", "fish"] },
     };
 
     [Fact]

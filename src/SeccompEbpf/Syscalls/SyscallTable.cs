@@ -37,7 +37,7 @@ public sealed class SyscallTable
     {
         var elsewhere = SyscallArchInfo.All.Where(a => For(a).TryGetNumber(name, out _)).Select(a => a.ShortName()).ToList();
         var what = elsewhere.Count > 0
-            ? $" (it is one of {string.Join(", ", elsewhere.Take(6))}{(elsewhere.Count > 6 ? ", ..." : "")}: name the ABI)"
+            ? $" (it is one of {string.Join(", ", elsewhere.Take(6))}{(elsewhere.Count > 6 ? ", ..." : "")}: give --arch)"
             : Bpf.NearestName.Hint(name, For(arch).Names);
         return $"'{name}' is not a system call of {arch.ShortName()}{what}";
     }
