@@ -38,7 +38,8 @@ public sealed class ExecCommand : ICliCommand
         Plugin mode speaks the bpf_conformance runner's protocol: the program as hex bytes on stdin
         (or --program HEX), the memory as an optional hex argument, r0 printed in hex; a refused or
         faulting program prints the reason on stderr (stdout with --debug) and exits with 1. Run the
-        official runner with: --plugin_path seccomp-ebpf --plugin_options "exec --conformance-plugin".
+        official runner with: --plugin_path seccomp-ebpf --plugin_options "exec --conformance-plugin"
+        (the runner's --elf, for ELF test programs, is answered as unsupported).
 
         Exit codes: 0 ran (and a .data expectation held), 1 refused by validation or the expectation
         failed, 2 usage, 3 unreadable input or assembly error, 4 run-time error (the message names the instruction).
