@@ -18,7 +18,7 @@ public sealed class CompletionCommand : ICliCommand
 
         Examples:
           seccomp-ebpf completion bash > seccomp-ebpf.bash && bash -n seccomp-ebpf.bash
-          seccomp-ebpf completion fish | grep -c -- '-l filter'
+          seccomp-ebpf completion fish | grep -c 'complete -c seccomp-ebpf'
         """;
 
     public CommandSyntax Syntax { get; } = new([]) { Verbs = CompletionScripts.Shells, Arguments = CompletionKind.None };

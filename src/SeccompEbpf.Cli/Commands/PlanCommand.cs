@@ -47,10 +47,10 @@ public sealed class PlanCommand : ICliCommand
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var cli = new CliArgs(args, Syntax);
-        var policy = PolicyArguments.Read(cli, new CliReport(Name, stderr, cli)) with { Loader = PolicyArguments.ReadLoader(cli) };
         var arches = cli.Options("--arch").Select(PolicyArguments.ParseArch).ToList();
         bool json = cli.Flag("--json"), printFilter = cli.Flag("--kernel-filter");
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected argument '{cli.Positional[0]}'");
+        var policy = PolicyArguments.Read(cli, new CliReport(Name, stderr, cli)) with { Loader = PolicyArguments.ReadLoader(cli) };
         if (arches.Count > 0) policy = policy with { Arches = arches };
 
         var loaded = PolicyLoader.Load(policy);

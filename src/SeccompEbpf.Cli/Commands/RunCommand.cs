@@ -67,6 +67,9 @@ public sealed class RunCommand : ICliCommand
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
         var cli = new CliArgs(args, Syntax);
+        // The command line first: a usage error is reported before any policy file is read.
+        if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
+        if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
         var report = new CliReport(Name, stderr, cli);
         var policy = PolicyArguments.Read(cli, report);
         var options = new PolicyRunOptions(policy) { NotifyEverything = cli.Flag("--notify-all") };
@@ -74,8 +77,6 @@ public sealed class RunCommand : ICliCommand
         bool showPlan = cli.Flag("--show-plan");
         var access = AccessRuleOptions.Parse(cli);
         var sandbox = new SandboxOptions { PreserveFds = PreservedFdCount(cli.Option("--preserve-fds")), KeepCapSysPtrace = cli.Flag("--keep-cap-sys-ptrace") };
-        if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
-        if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
 
         // The default policy's kernel filter is built into the binary: nothing to compile, nothing to read.
         bool builtIn = policy.IsDefault && !options.NotifyEverything && policy.MapSeeds.Count == 0 && !showPlan;
