@@ -44,7 +44,7 @@ public sealed class AsmCommand : ICliCommand
           seccomp-ebpf asm examples/asm/hello.asm -o hello.bin
         """;
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         CliOption.Value("--output", "FILE", "-o"),
         CliOption.Flag("--hex"),
         SyntaxOption.Option,

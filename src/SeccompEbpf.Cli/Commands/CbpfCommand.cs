@@ -28,7 +28,7 @@ public sealed class CbpfCommand : ICliCommand
 
     private static readonly string[] Actions = ["check", "disasm", "convert"];
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         CliOption.OneOf("--to", "FORMAT", ["asm", "ddd", "dd", "bin", "ebpf-count"]),
         CliOption.Value("--output", "OUT", "-o") with { Completes = CompletionKind.File },
     ]) { Verbs = Actions };

@@ -66,7 +66,7 @@ public sealed class CompileCommand : ICliCommand
 
     private static readonly string[] Formats = ["raw", "c", "asm", "pfc", "json", "ebpf", "ebpf-object"];
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         CliOption.OneOf("--format", "FORMAT", Formats),
         CliOption.Value("--output", "FILE", "-o"),
         PolicyArguments.ArchOption.Many(),

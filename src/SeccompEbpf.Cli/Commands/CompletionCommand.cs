@@ -21,7 +21,7 @@ public sealed class CompletionCommand : ICliCommand
           seccomp-ebpf completion fish | grep -c 'complete -c seccomp-ebpf'
         """;
 
-    public CommandSyntax Syntax { get; } = new([]) { Verbs = CompletionScripts.Shells, Arguments = CompletionKind.None };
+    public CommandSyntax Syntax => new([]) { Verbs = CompletionScripts.Shells, Arguments = CompletionKind.None };
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

@@ -36,7 +36,7 @@ public sealed class DisasmCommand : ICliCommand
             exit
         """;
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         CliOption.Flag("--hex-input"),
         CliOption.OneOf("--syntax", "SYNTAX", ["llvm", "conformance"]),
         CliOption.Flag("--labels"),

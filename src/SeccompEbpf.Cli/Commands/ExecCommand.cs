@@ -52,7 +52,7 @@ public sealed class ExecCommand : ICliCommand
     /// <summary>Standard input, replaceable so the plugin path can be tested in-process.</summary>
     public TextReader Input { get; init; } = Console.In;
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         CliOption.Value("--mem", "HEX"),
         CliOption.Value("--mem-file", "FILE"),
         CliOption.Value("--ctx", "HEX"),

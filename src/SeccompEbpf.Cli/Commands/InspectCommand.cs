@@ -31,7 +31,7 @@ public sealed class InspectCommand : ICliCommand
           seccomp-ebpf compile docker.json --format raw -o - 2> /dev/null | seccomp-ebpf inspect --json - | grep -c '"code"'
         """;
 
-    public CommandSyntax Syntax { get; } = new([CliOption.Flag("--source"), CliOption.Flag("--json")]);
+    public CommandSyntax Syntax => new([CliOption.Flag("--source"), CliOption.Flag("--json")]);
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

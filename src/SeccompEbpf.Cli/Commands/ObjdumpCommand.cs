@@ -35,7 +35,7 @@ public sealed class ObjdumpCommand : ICliCommand
           seccomp-ebpf objdump --programs close.o
         """;
 
-    public CommandSyntax Syntax { get; } = new([CliOption.Flag("--programs"), CliOption.Flag("--json")]);
+    public CommandSyntax Syntax => new([CliOption.Flag("--programs"), CliOption.Flag("--json")]);
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {

@@ -36,7 +36,7 @@ public sealed class PlanCommand : ICliCommand
           seccomp-ebpf plan --profile docker.json --arch x86_64            # "0 notified": Docker's profile stays in the kernel
         """;
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         .. PolicyArguments.Options,
         PolicyArguments.Loader,
         PolicyArguments.ArchOption.Many(),

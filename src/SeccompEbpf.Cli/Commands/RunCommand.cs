@@ -54,7 +54,7 @@ public sealed class RunCommand : ICliCommand
           seccomp-ebpf run --fs-system -- ls /var   # fails: Permission denied (nothing grants /var)
         """;
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         .. PolicyArguments.Options,
         CliOption.Value("--log", "FILE"),
         CliOption.Flag("--notify-all"),

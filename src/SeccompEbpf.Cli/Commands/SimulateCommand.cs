@@ -51,7 +51,7 @@ public sealed class SimulateCommand : ICliCommand
           seccomp-ebpf simulate --filter examples/filters/04_exec_once.o --trace build.strace   # fails: "execve(59) -> ERRNO(1)": sh's second exec
         """;
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         .. PolicyArguments.Options,
         PolicyArguments.Loader,
         CliOption.Value("--syscall", "NAME|NR") with { Completes = CompletionKind.Syscall },

@@ -36,7 +36,7 @@ public sealed class SyscallsCommand : ICliCommand
           seccomp-ebpf syscalls --arch x86_64 getpidd                 # fails: "did you mean getpid?"
         """;
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         CliOption.OneOf("--arch", "ARCH", SyscallArchInfo.All.Select(a => a.ShortName()).Append("all")).Many(),
         CliOption.Flag("--groups"),
         CliOption.Flag("--json"),

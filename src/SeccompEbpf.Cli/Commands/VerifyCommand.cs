@@ -48,7 +48,7 @@ public sealed class VerifyCommand : ICliCommand
           seccomp-ebpf verify examples/filters/05_openat_paths.o:seccomp --as unprivileged   # "proven:"
         """;
 
-    public CommandSyntax Syntax { get; } = new([
+    public CommandSyntax Syntax => new([
         PolicyArguments.Loader,
         CliOption.OneOf("--log-level", "N", ["0", "1", "2"]),
         CliOption.Value("--map", "SPEC").Many(),
