@@ -9,6 +9,14 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
     /// <summary>Standard output as bytes (a real process only).</summary>
     public byte[] StdoutBytes { get; init; } = [];
 
+    /// <summary>Asserts the exit status and, when given, what standard error says; returns the result for more checks.</summary>
+    public CliResult Expect(int exitCode, string? stderrSays = null)
+    {
+        Assert.True(ExitCode == exitCode, $"expected exit {exitCode}\n{this}");
+        if (stderrSays is not null) Assert.Contains(stderrSays, Stderr);
+        return this;
+    }
+
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 }
 

@@ -8,9 +8,7 @@ public sealed partial class OptionLayerTests
     [Fact]
     public void An_unknown_option_is_named_with_the_nearest_one()
     {
-        var r = Cli.Run("verify", "f.o", "--jsn");
-        Assert.Equal(ExitCodes.Usage, r.ExitCode);
-        Assert.Contains("unknown option --jsn, did you mean --json?", r.Stderr);
+        Cli.Run("verify", "f.o", "--jsn").Expect(ExitCodes.Usage, "unknown option --jsn, did you mean --json?");
         var single = Cli.Run("compile", "p.json", "-format", "pfc");
         Assert.Contains("unknown option -format, did you mean --format?", single.Stderr);
     }
@@ -19,9 +17,7 @@ public sealed partial class OptionLayerTests
     public void An_option_a_command_does_not_have_is_unknown_there_not_a_missing_value()
     {
         // The finding: `verify f.o --json` said "--json needs a value"; asm has no --json.
-        var r = Cli.Run("asm", "f.s", "--json");
-        Assert.Equal(ExitCodes.Usage, r.ExitCode);
-        Assert.Contains("unknown option --json", r.Stderr);
+        var r = Cli.Run("asm", "f.s", "--json").Expect(ExitCodes.Usage, "unknown option --json");
         Assert.DoesNotContain("needs a value", r.Stderr);
     }
 
@@ -32,9 +28,7 @@ public sealed partial class OptionLayerTests
     [InlineData("objdump")]
     public void An_unknown_short_option_is_an_option_error_not_a_file_name(string command)
     {
-        var r = Cli.Run(command, "-d");
-        Assert.Equal(ExitCodes.Usage, r.ExitCode);
-        Assert.Contains("unknown option -d", r.Stderr);
+        var r = Cli.Run(command, "-d").Expect(ExitCodes.Usage, "unknown option -d");
         Assert.DoesNotContain("no such file", r.Stderr);
     }
 
@@ -59,34 +53,26 @@ public sealed partial class OptionLayerTests
     [Fact]
     public void A_once_only_option_given_twice_is_refused_rather_than_one_value_dropped()
     {
-        var r = Cli.Run("compile", "p.json", "--output", "a", "--output", "b");
-        Assert.Equal(ExitCodes.Usage, r.ExitCode);
-        Assert.Contains("--output given twice ('a' and 'b')", r.Stderr);
+        Cli.Run("compile", "p.json", "--output", "a", "--output", "b").Expect(ExitCodes.Usage, "--output given twice ('a' and 'b')");
     }
 
     [Fact]
     public void A_flag_with_a_value_and_an_option_without_one_are_usage_errors()
     {
         Assert.Contains("--hex takes no value", Cli.Run("asm", "f.s", "--hex=1").Stderr);
-        var missing = Cli.Run("disasm", "f.bin", "-o");
-        Assert.Equal(ExitCodes.Usage, missing.ExitCode);
-        Assert.Contains("-o needs a value (-o FILE)", missing.Stderr);
+        Cli.Run("disasm", "f.bin", "-o").Expect(ExitCodes.Usage, "-o needs a value (-o FILE)");
     }
 
     [Fact]
     public void A_misspelt_command_gets_the_nearest_one()
     {
-        var r = Cli.Run("simulat", "--syscall", "getpid");
-        Assert.Equal(ExitCodes.Usage, r.ExitCode);
-        Assert.Contains("unknown command 'simulat' (did you mean simulate?)", r.Stderr);
+        Cli.Run("simulat", "--syscall", "getpid").Expect(ExitCodes.Usage, "unknown command 'simulat' (did you mean simulate?)");
     }
 
     [Fact]
     public void Help_after_double_dash_belongs_to_the_command_run_runs()
     {
-        var r = Cli.Run("run", "--filtr", "x", "--", "ls", "--help");
-        Assert.Equal(ExitCodes.Usage, r.ExitCode);
-        Assert.Contains("unknown option --filtr, did you mean --filter?", r.Stderr);
+        Cli.Run("run", "--filtr", "x", "--", "ls", "--help").Expect(ExitCodes.Usage, "unknown option --filtr, did you mean --filter?");
     }
 
     [Fact]

@@ -15,8 +15,7 @@ public sealed class ProfileNamesCliTests
     public void A_misspelt_name_is_warned_about_once_with_the_nearest_name(string[] command)
     {
         using var dir = new TempDir();
-        var r = Cli.Run([.. command, dir.Write("typo.json", TestInputs.Misspelt)]);
-        Assert.True(r.ExitCode == ExitCodes.Ok, r.ToString());
+        var r = Cli.Run([.. command, dir.Write("typo.json", TestInputs.Misspelt)]).Expect(ExitCodes.Ok);
         var line = Assert.Single(r.Stderr.Split('\n'), l => l.Contains("getpidd"));
         Assert.Contains("typo.json", line);
         Assert.Contains("warning: $.syscalls[0].names[0]", line);
@@ -29,11 +28,8 @@ public sealed class ProfileNamesCliTests
     {
         using var dir = new TempDir();
         var typo = dir.Write("typo.json", TestInputs.Misspelt);
-        var strict = Cli.Run([.. command, typo, "--strict"]);
-        Assert.True(strict.ExitCode == ExitCodes.BadInput, strict.ToString());
-        Assert.Contains("getpidd", strict.Stderr);
-        var quiet = Cli.Run([.. command, typo, "-q"]);
-        Assert.True(quiet.ExitCode == ExitCodes.Ok, quiet.ToString());
+        Cli.Run([.. command, typo, "--strict"]).Expect(ExitCodes.BadInput, "getpidd");
+        var quiet = Cli.Run([.. command, typo, "-q"]).Expect(ExitCodes.Ok);
         Assert.Equal("", quiet.Stderr);
     }
 
@@ -41,8 +37,7 @@ public sealed class ProfileNamesCliTests
     public void Compile_of_Dockers_profile_does_not_list_each_ABIs_absent_names_unless_verbose()
     {
         var docker = TestInputs.DockerProfile();
-        var plain = Cli.Run("compile", docker, "--format", "pfc");
-        Assert.Equal(ExitCodes.Ok, plain.ExitCode);
+        var plain = Cli.Run("compile", docker, "--format", "pfc").Expect(ExitCodes.Ok);
         Assert.DoesNotContain("unknown on this architecture", plain.Stderr);
         var verbose = Cli.Run("compile", docker, "--format", "pfc", "--verbose");
         Assert.Contains("x86_64: ", verbose.Stderr);
@@ -54,9 +49,7 @@ public sealed class ProfileNamesCliTests
     {
         using var dir = new TempDir();
         var profile = dir.Write("p.json", TestInputs.DenyGetppid);
-        var bad = Cli.Run("compile", profile, "--caps", "CAP_SYS_ADMN");
-        Assert.Equal(ExitCodes.Usage, bad.ExitCode);
-        Assert.Contains("'CAP_SYS_ADMN' is not a Linux capability (did you mean CAP_SYS_ADMIN?)", bad.Stderr);
+        Cli.Run("compile", profile, "--caps", "CAP_SYS_ADMN").Expect(ExitCodes.Usage, "'CAP_SYS_ADMN' is not a Linux capability (did you mean CAP_SYS_ADMIN?)");
         Assert.Equal(ExitCodes.Usage, Cli.Run("compile", profile, "--caps", "FOO").ExitCode);
         foreach (var good in new[] { "sys_admin,net_raw", "CAP_SYS_ADMIN", "none", "all" })
             Assert.Equal(ExitCodes.Ok, Cli.Run("compile", profile, "--caps", good).ExitCode);

@@ -21,28 +21,22 @@ public sealed class SimulateExitTests
     {
         using var dir = new TempDir();
         var trace = dir.Write("t.strace", "100 getpid() = 100\n100 getppid() = 1\n");
-        var refuses = Cli.Run("simulate", "--profile", dir.Write("p.json", TestInputs.DenyGetppid), "--trace", trace, "--arch", "x86_64");
-        Assert.True(refuses.ExitCode == ExitCodes.Rejected, refuses.ToString());
-        var allows = Cli.Run("simulate", "--cbpf", dir.Write("allow.asm", "ret #0x7fff0000\n"), "--trace", trace, "--arch", "x86_64");
-        Assert.True(allows.ExitCode == ExitCodes.Ok, allows.ToString());
+        Cli.Run("simulate", "--profile", dir.Write("p.json", TestInputs.DenyGetppid), "--trace", trace, "--arch", "x86_64").Expect(ExitCodes.Rejected);
+        Cli.Run("simulate", "--cbpf", dir.Write("allow.asm", "ret #0x7fff0000\n"), "--trace", trace, "--arch", "x86_64").Expect(ExitCodes.Ok);
     }
 
     [Fact]
     public void Simulate_takes_map_key_as_run_does()
     {
         using var dir = new TempDir();
-        var r = Cli.Run("simulate", "--cbpf", dir.Write("allow.asm", "ret #0x7fff0000\n"), "--map-key", "allowed_paths=/etc/hostname", "--syscall", "getpid");
-        Assert.Equal(ExitCodes.BadInput, r.ExitCode);
-        Assert.Contains("--map-key allowed_paths=...: no eBPF filter has a map named 'allowed_paths'", r.Stderr);
+        Cli.Run("simulate", "--cbpf", dir.Write("allow.asm", "ret #0x7fff0000\n"), "--map-key", "allowed_paths=/etc/hostname", "--syscall", "getpid").Expect(ExitCodes.BadInput, "--map-key allowed_paths=...: no eBPF filter has a map named 'allowed_paths'");
         Assert.Equal(ExitCodes.Usage, Cli.Run("simulate", "--map-key", "nomapkey", "--syscall", "getpid").ExitCode);
     }
 
     [Fact]
     public void A_misspelt_syscall_gets_the_nearest_name_and_another_ABIs_call_names_that_ABI()
     {
-        var typo = Cli.Run("simulate", "--syscall", "getpidd", "--arch", "x86_64");
-        Assert.Equal(ExitCodes.Usage, typo.ExitCode);
-        Assert.Contains("'getpidd' is not a system call of x86_64 (did you mean getpid?)", typo.Stderr);
+        Cli.Run("simulate", "--syscall", "getpidd", "--arch", "x86_64").Expect(ExitCodes.Usage, "'getpidd' is not a system call of x86_64 (did you mean getpid?)");
         var i386 = Cli.Run("simulate", "--syscall", "_llseek", "--arch", "x86_64");
         Assert.Contains("(it is one of x86", i386.Stderr);
     }

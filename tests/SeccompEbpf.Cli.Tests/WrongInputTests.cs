@@ -15,9 +15,7 @@ public sealed class WrongInputTests
     {
         using var dir = new TempDir();
         var elf = TestInputs.ElfObject(dir);
-        var r = Cli.Run(command, elf);
-        Assert.True(r.ExitCode == ExitCodes.BadInput, r.ToString());
-        Assert.Contains($"{elf} is an ELF object, which '{command}' does not read", r.Stderr);
+        var r = Cli.Run(command, elf).Expect(ExitCodes.BadInput, $"{elf} is an ELF object, which '{command}' does not read");
         Assert.Contains($"'seccomp-ebpf {hint} {elf}'", r.Stderr);
         Assert.Equal("", r.Stdout);
     }
@@ -26,9 +24,7 @@ public sealed class WrongInputTests
     public void An_ELF_object_given_to_cbpf_check_is_refused_not_decoded()
     {
         using var dir = new TempDir();
-        var r = Cli.Run("cbpf", "check", TestInputs.ElfObject(dir));
-        Assert.True(r.ExitCode == ExitCodes.BadInput, r.ToString());
-        Assert.Contains("is an ELF object", r.Stderr);
+        var r = Cli.Run("cbpf", "check", TestInputs.ElfObject(dir)).Expect(ExitCodes.BadInput, "is an ELF object");
         Assert.DoesNotContain("refused (EINVAL)", r.Stdout);
     }
 
@@ -42,21 +38,15 @@ public sealed class WrongInputTests
     {
         using var dir = new TempDir();
         var profile = dir.Write("p.json", TestInputs.DenyGetppid);
-        var r = Cli.Run(command, profile);
-        Assert.True(r.ExitCode == ExitCodes.BadInput, r.ToString());
-        Assert.Contains($"'seccomp-ebpf compile {profile}'", r.Stderr);
+        Cli.Run(command, profile).Expect(ExitCodes.BadInput, $"'seccomp-ebpf compile {profile}'");
     }
 
     [Fact]
     public void Text_given_to_disasm_points_to_hex_input_and_bytecode_given_to_objdump_to_disasm()
     {
         using var dir = new TempDir();
-        var text = Cli.Run("disasm", dir.Write("f.hex", "b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00\n"));
-        Assert.Equal(ExitCodes.BadInput, text.ExitCode);
-        Assert.Contains("--hex-input", text.Stderr);
-        var bytes = Cli.Run("objdump", dir.Write("f.bin", [0xb7, 0, 0, 0, 42, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0]));
-        Assert.Equal(ExitCodes.BadInput, bytes.ExitCode);
-        Assert.Contains("'seccomp-ebpf disasm", bytes.Stderr);
+        Cli.Run("disasm", dir.Write("f.hex", "b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00\n")).Expect(ExitCodes.BadInput, "--hex-input");
+        Cli.Run("objdump", dir.Write("f.bin", [0xb7, 0, 0, 0, 42, 0, 0, 0, 0x95, 0, 0, 0, 0, 0, 0, 0])).Expect(ExitCodes.BadInput, "'seccomp-ebpf disasm");
     }
 
     [Theory]
@@ -68,9 +58,7 @@ public sealed class WrongInputTests
     {
         using var dir = new TempDir();
         var file = kind == "elf" ? TestInputs.ElfObject(dir) : dir.Write("p.json", TestInputs.DenyGetppid);
-        var r = Cli.Run("simulate", option, file, "--syscall", "getpid");
-        Assert.True(r.ExitCode == ExitCodes.BadInput, r.ToString());
-        Assert.Contains($"give it with {right} {file}", r.Stderr);
+        Cli.Run("simulate", option, file, "--syscall", "getpid").Expect(ExitCodes.BadInput, $"give it with {right} {file}");
     }
 
     public static TheoryData<string[]> ReadingCommands => new()
@@ -87,9 +75,7 @@ public sealed class WrongInputTests
     {
         using var dir = new TempDir();
         var empty = dir.Write("empty", "");
-        var r = Cli.Run([.. command, empty]);
-        Assert.True(r.ExitCode == ExitCodes.BadInput, r.ToString());
-        Assert.Contains($"{empty}: the file is empty", r.Stderr);
+        Cli.Run([.. command, empty]).Expect(ExitCodes.BadInput, $"{empty}: the file is empty");
     }
 
     [Theory]
@@ -97,9 +83,7 @@ public sealed class WrongInputTests
     public void A_directory_is_said_to_be_one_in_our_words(string[] command)
     {
         using var dir = new TempDir();
-        var r = Cli.Run([.. command, dir.Path]);
-        Assert.True(r.ExitCode == ExitCodes.BadInput, r.ToString());
-        Assert.Contains($"{dir.Path}: is a directory", r.Stderr);
+        var r = Cli.Run([.. command, dir.Path]).Expect(ExitCodes.BadInput, $"{dir.Path}: is a directory");
         Assert.DoesNotContain("Access to the path", r.Stderr);
     }
 
@@ -107,18 +91,14 @@ public sealed class WrongInputTests
     public void An_output_that_is_a_directory_is_a_usage_error_naming_it()
     {
         using var dir = new TempDir();
-        var r = Cli.Run("asm", dir.Write("f.s", "exit\n"), "-o", dir.Path);
-        Assert.Equal(ExitCodes.Usage, r.ExitCode);
-        Assert.Contains($"{dir.Path}: is a directory", r.Stderr);
+        Cli.Run("asm", dir.Write("f.s", "exit\n"), "-o", dir.Path).Expect(ExitCodes.Usage, $"{dir.Path}: is a directory");
     }
 
     [Fact]
     public void A_runaway_loop_names_the_option_that_raises_the_budget_not_a_dotnet_property()
     {
         using var dir = new TempDir();
-        var r = Cli.Run("exec", dir.Write("loop.s", "r0 = 0\nl: r0 += 1\ngoto l\n"), "--budget", "100");
-        Assert.Equal(ExitCodes.RuntimeError, r.ExitCode);
-        Assert.Contains("give --budget N to allow more than 100", r.Stderr);
+        var r = Cli.Run("exec", dir.Write("loop.s", "r0 = 0\nl: r0 += 1\ngoto l\n"), "--budget", "100").Expect(ExitCodes.RuntimeError, "give --budget N to allow more than 100");
         Assert.DoesNotContain("BpfRunContext", r.Stderr);
     }
 }
