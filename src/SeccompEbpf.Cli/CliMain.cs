@@ -46,6 +46,12 @@ public static class CliMain
             stderr.WriteLine($"seccomp-ebpf {command.Name}: {e.Message}");
             return e.ExitCode;
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Every file goes through CliFiles; this is the net under it, still in our words.
+            stderr.WriteLine($"seccomp-ebpf {command.Name}: a file could not be read or written ({(e is UnauthorizedAccessException ? "permission denied" : e.Message)})");
+            return ExitCodes.SystemError;
+        }
     }
 
     /// <summary>The command named <paramref name="name"/>, or null.</summary>
