@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Installs what the tests and benchmarks need on a fresh Debian 12 machine, skipping what is there.
-# Needs root (apt-get). Safe to run again. (clang + zlib1g-dev: the NativeAOT launcher ./seccomp-ebpf builds.)
+# Needs root (apt-get). Safe to run again. (clang + zlib1g-dev: the NativeAOT launcher ./seccomp-ebpf builds;
+# zsh, fish: the completion scripts are checked in them.)
 set -euo pipefail
 
-packages=(clang-19 llvm-19 lld-19 clang llvm libseccomp-dev seccomp crun strace libbpf-dev bpftool zlib1g-dev)
+packages=(clang-19 llvm-19 lld-19 clang llvm libseccomp-dev seccomp crun strace libbpf-dev bpftool zlib1g-dev zsh fish)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

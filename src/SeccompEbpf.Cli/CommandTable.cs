@@ -16,5 +16,8 @@ public static class CommandTable
         new Commands.InspectCommand(),
         new Commands.VerifyCommand(),
         new Commands.PlanCommand(),
+        new Commands.SyscallsCommand(),
+        new Commands.HelpCommand(),
+        new Commands.CompletionCommand(),
     ];
 }

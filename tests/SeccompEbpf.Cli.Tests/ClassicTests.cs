@@ -75,10 +75,11 @@ public sealed class ClassicTests
         using var dir = new TempDir();
         var filter = dir.Write("f.asm", DenyGetpid);
         var getpid = Cli.Run("simulate", "--filter", filter, "--syscall", "39");
-        Assert.True(getpid.ExitCode == 0, getpid.ToString());
+        Assert.True(getpid.ExitCode == ExitCodes.Rejected, getpid.ToString());
         Assert.Contains("ERRNO", getpid.Stdout, StringComparison.OrdinalIgnoreCase);
         var read = Cli.Run("simulate", "--filter", filter, "--syscall", "0", "--args", "3,0x1000,-1");
         Assert.Contains("final: ALLOW", read.Stdout, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(ExitCodes.Ok, read.ExitCode);
         var other = Cli.Run("simulate", "--filter", filter, "--syscall", "39", "--arch", "aarch64");
         Assert.Contains("KILL", other.Stdout, StringComparison.OrdinalIgnoreCase);
     }
@@ -88,7 +89,7 @@ public sealed class ClassicTests
     {
         using var dir = new TempDir();
         var r = Cli.Run("simulate", "--cbpf", dir.Write("odd.asm", "ret #0x5dfe40a8\n"), "--syscall", "39");
-        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(r.ExitCode == ExitCodes.Rejected, r.ToString());
         Assert.Contains("final: KILL_PROCESS (unknown action 0x5dfe40a8)", r.Stdout);
         Assert.DoesNotContain("UNKNOWN", r.Stdout);
     }
@@ -98,7 +99,7 @@ public sealed class ClassicTests
     {
         using var dir = new TempDir();
         var r = Cli.Run("simulate", "--filter", dir.Write("f.asm", DenyGetpid), "--syscall", "39", "--json");
-        Assert.True(r.ExitCode == 0, r.ToString());
+        Assert.True(r.ExitCode == ExitCodes.Rejected, r.ToString());
         using var doc = System.Text.Json.JsonDocument.Parse(r.Stdout);
         Assert.Equal(39, doc.RootElement.GetProperty("nr").GetInt32());
     }
@@ -125,7 +126,7 @@ public sealed class ClassicTests
     public void Simulate_without_a_policy_runs_the_built_in_default_policy_as_run_does()
     {
         var kexec = Cli.Run("simulate", "--syscall", "kexec_load", "--arch", "x86_64");
-        Assert.True(kexec.ExitCode == 0, kexec.ToString());
+        Assert.True(kexec.ExitCode == ExitCodes.Rejected, kexec.ToString());
         Assert.Contains("built-in default policy: ERRNO(1)", kexec.Stdout);
         Assert.Contains("final: ERRNO(1)", kexec.Stdout);
         Assert.Contains("final: ALLOW", Cli.Run("simulate", "--syscall", "write", "--arch", "x86_64").Stdout);

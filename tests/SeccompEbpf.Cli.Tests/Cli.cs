@@ -6,6 +6,17 @@ namespace SeccompEbpf.Cli.Tests;
 /// <summary>What one run of the command line produced.</summary>
 public sealed record CliResult(int ExitCode, string Stdout, string Stderr)
 {
+    /// <summary>Standard output as bytes (a real process only).</summary>
+    public byte[] StdoutBytes { get; init; } = [];
+
+    /// <summary>Asserts the exit status and, when given, what standard error says; returns the result for more checks.</summary>
+    public CliResult Expect(int exitCode, string? stderrSays = null)
+    {
+        Assert.True(ExitCode == exitCode, $"expected exit {exitCode}\n{this}");
+        if (stderrSays is not null) Assert.Contains(stderrSays, Stderr);
+        return this;
+    }
+
     public override string ToString() => $"exit {ExitCode}\n--- stdout ---\n{Stdout}\n--- stderr ---\n{Stderr}";
 }
 
@@ -25,7 +36,10 @@ public static class Cli
 
     public static CliResult RunProcess(string? stdin, params string[] args) => RunProcess(stdin is null ? null : System.Text.Encoding.UTF8.GetBytes(stdin), args);
 
-    public static CliResult RunProcess(byte[]? stdin, params string[] args)
+    public static CliResult RunProcess(byte[]? stdin, params string[] args) => RunProcessIn(SharedData.RepositoryRoot, stdin, args);
+
+    /// <summary>As <see cref="RunProcess(byte[], string[])"/>, in <paramref name="directory"/> (where a relative output would land).</summary>
+    public static CliResult RunProcessIn(string directory, byte[]? stdin, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet")
         {
@@ -33,12 +47,18 @@ public static class Cli
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = SharedData.RepositoryRoot,
+            WorkingDirectory = directory,
         };
         psi.ArgumentList.Add(AssemblyPath);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
+        // Bytes, not text: binary output (-o -) must arrive as written.
+        var stdout = Task.Run(() =>
+        {
+            using var buffer = new MemoryStream();
+            process.StandardOutput.BaseStream.CopyTo(buffer);
+            return buffer.ToArray();
+        });
         var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null) process.StandardInput.BaseStream.Write(stdin);
         process.StandardInput.Close();
@@ -47,7 +67,7 @@ public static class Cli
             process.Kill(entireProcessTree: true);
             Assert.Fail($"seccomp-ebpf {string.Join(' ', args)} did not finish in 30 s");
         }
-        return new CliResult(process.ExitCode, stdout.Result, stderr.Result);
+        return new CliResult(process.ExitCode, System.Text.Encoding.UTF8.GetString(stdout.Result), stderr.Result) { StdoutBytes = stdout.Result };
     }
 
     public static string Example(params string[] parts) => Path.Combine([SharedData.RepositoryRoot, "examples", .. parts]);

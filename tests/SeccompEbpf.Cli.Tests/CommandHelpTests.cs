@@ -6,17 +6,20 @@ public sealed class CommandHelpTests
     /// <summary>Each command with options its help must mention (the ones users reach for first).</summary>
     public static TheoryData<string, string[]> CommandsAndOptions => new()
     {
-        { "run", ["--filter", "--profile", "--cbpf", "--log", "--"] },
+        { "run", ["--filter", "--profile", "--cbpf", "--default", "--strict", "--log", "--"] },
         { "asm", ["--output", "--hex", "--syntax"] },
         { "disasm", ["--hex-input", "--syntax", "--labels", "--listing", "--output"] },
-        { "exec", ["--mem", "--ctx", "--engine", "--trace", "--budget", "--conformance-plugin"] },
+        { "exec", ["--mem", "--ctx", "--engine", "--trace", "--budget", "--json", "--conformance-plugin"] },
         { "simulate", ["--filter", "--syscall", "--arch", "--args", "--trace", "--json"] },
         { "cbpf", ["check", "disasm", "convert", "--to", "--output"] },
-        { "objdump", ["--programs"] },
+        { "objdump", ["--programs", "--json"] },
         { "compile", ["--format", "--output", "--arch", "--caps", "--kernel", "--bad-arch"] },
-        { "inspect", ["--source"] },
-        { "verify", ["--as", "--log-level", "--section"] },
+        { "inspect", ["--source", "--json"] },
+        { "verify", ["--as", "--log-level", "--section", "--json"] },
         { "plan", ["--filter", "--profile", "--cbpf", "--arch", "--json"] },
+        { "syscalls", ["--arch", "--groups", "--json", "@GROUP"] },
+        { "help", ["COMMAND", "--man"] },
+        { "completion", ["bash", "zsh", "fish"] },
     };
 
     [Fact]

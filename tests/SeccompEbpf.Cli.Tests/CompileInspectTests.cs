@@ -5,12 +5,7 @@ namespace SeccompEbpf.Cli.Tests;
 /// <summary>compile of the shared Docker profile, and inspect/simulate of what it wrote.</summary>
 public sealed class CompileInspectTests
 {
-    private static string DockerProfile()
-    {
-        var dir = SharedData.TryDirectory(SharedData.Profiles, out var reason);
-        Assert.SkipWhen(dir is null, reason);
-        return Path.Combine(dir!, "docker-default.json");
-    }
+    private static string DockerProfile() => TestInputs.DockerProfile();
 
     [Fact]
     public void Docker_profile_compiles_to_raw_and_inspect_accepts_it()

@@ -55,13 +55,8 @@ public sealed class ConformanceTestFile
 
     public static BpfResult<ConformanceTestFile> Load(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new BpfError($"cannot read conformance test: {e.Message}", Location: path);
-        }
-        return Parse(text, path);
+        var text = InputFile.ReadAllText(path);
+        return text.IsOk ? Parse(text.Value, path) : text.Error!;
     }
 
     public static BpfResult<ConformanceTestFile> Parse(string text, string fileName)

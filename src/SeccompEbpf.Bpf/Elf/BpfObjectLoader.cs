@@ -18,13 +18,8 @@ public static class BpfObjectLoader
 
     public static BpfResult<BpfObject> LoadFile(string path)
     {
-        byte[] data;
-        try { data = File.ReadAllBytes(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            return new BpfError($"cannot read {path}: {e.Message}");
-        }
-        return Load(data, path);
+        var data = InputFile.ReadAllBytes(path);
+        return data.IsOk ? Load(data.Value, path) : data.Error!;
     }
 
     public static BpfResult<BpfObject> Load(byte[] data, string fileName = "<memory>")

@@ -20,6 +20,16 @@ internal static class AccessRuleOptions
           --tcp-connect PORT         allow connecting to TCP PORT; once given, every other TCP connect is refused
         """;
 
+    public static readonly IReadOnlyList<CliOption> Options =
+    [
+        CliOption.Value("--fs-read", "PATH").Many(),
+        CliOption.Value("--fs-write", "PATH").Many(),
+        CliOption.Value("--fs-exec", "PATH").Many(),
+        CliOption.Flag("--fs-system"),
+        CliOption.Value("--tcp-bind", "PORT").Many(),
+        CliOption.Value("--tcp-connect", "PORT").Many(),
+    ];
+
     public static AccessRules Parse(CliArgs cli)
     {
         var paths = new List<PathRule>();

@@ -1,6 +1,7 @@
 using SeccompEbpf.Bpf;
 using SeccompEbpf.Bpf.Asm;
 using SeccompEbpf.Bpf.Isa;
+using SeccompEbpf.Cli.Files;
 
 namespace SeccompEbpf.Cli.Commands;
 
@@ -15,7 +16,7 @@ public sealed class AsmCommand : ICliCommand
 
         Assembles one eBPF program. FILE.s may be '-' for standard input. Without -o the
         bytecode is printed as hex, one 8-byte instruction per line; with -o it is written as
-        raw little-endian bytes (or as hex text with --hex).
+        raw little-endian bytes (or as hex text with --hex); -o - writes the raw bytes to standard output.
 
         Two syntaxes are read (auto-detected from the first line that differs):
           conformance  the BPF conformance suite's:   mov32 %r0, 1   ldxw %r0, [%r1+2]
@@ -28,7 +29,7 @@ public sealed class AsmCommand : ICliCommand
         r1 = map_fd[FD] ll, r1 = func[LABEL] ll (conformance: lddw %r1, map[0]).
 
         Options:
-          -o, --output FILE  write the bytecode to FILE instead of printing hex
+          -o, --output FILE  write the bytecode to FILE ('-': standard output) instead of printing hex
           --hex              print/write hex text instead of raw bytes
           --syntax S         conformance, llvm or auto (default auto)
 
@@ -43,19 +44,24 @@ public sealed class AsmCommand : ICliCommand
           seccomp-ebpf asm examples/asm/hello.asm -o hello.bin
         """;
 
+    public CommandSyntax Syntax => new([
+        CliOption.Value("--output", "FILE", "-o"),
+        CliOption.Flag("--hex"),
+        SyntaxOption.Option,
+    ]);
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        // CliArgs knows only --long options; -o is the conventional short form of --output.
-        var cli = new CliArgs(args.Select(a => a == "-o" ? "--output" : a).ToArray(), "--hex");
+        var cli = new CliArgs(args, Syntax);
         var output = cli.Option("--output");
         bool hex = cli.Flag("--hex") || output is null;
         var syntax = SyntaxOption.Parse(cli.Option("--syntax"), AsmSyntax.Auto);
-        cli.RejectUnknown();
         if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one input file (or '-' for standard input)");
 
         var path = cli.Positional[0];
-        var text = path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path);
-        var result = Assembler.Assemble(text, path == "-" ? "<stdin>" : path, syntax);
+        var name = CliFiles.DisplayName(path);
+        var text = System.Text.Encoding.UTF8.GetString(CliFiles.Expect(path, Name, InputKind.Text));
+        var result = Assembler.Assemble(text, name, syntax);
         if (!result.IsOk)
         {
             stderr.WriteLine($"seccomp-ebpf asm: {result.Error}");
@@ -64,21 +70,15 @@ public sealed class AsmCommand : ICliCommand
         if (result.Value.Length == 0)
         {
             // Writing an empty file would only move the error to whoever loads it.
-            stderr.WriteLine($"seccomp-ebpf asm: {(path == "-" ? "<stdin>" : path)}: no instructions: a program needs at least one (e.g. 'exit'); nothing written");
+            stderr.WriteLine($"seccomp-ebpf asm: {name}: no instructions: a program needs at least one (e.g. 'exit'); nothing written");
             return ExitCodes.BadInput;
         }
         foreach (var problem in InstructionValidator.FindErrors(result.Value))
             stderr.WriteLine($"seccomp-ebpf asm: warning: {problem}");
 
         var bytes = InstructionCodec.EncodeProgram(result.Value);
-        if (!hex)
-        {
-            File.WriteAllBytes(output!, bytes);
-            return ExitCodes.Ok;
-        }
-        var lines = HexText.FormatSlots(bytes);
-        if (output is null) stdout.Write(lines);
-        else File.WriteAllText(output, lines);
+        if (hex) CliFiles.WriteText(output, HexText.FormatSlots(bytes), stdout);
+        else CliFiles.WriteBytes(output!, bytes, stdout);
         return ExitCodes.Ok;
     }
 }

@@ -1,5 +1,6 @@
 using SeccompEbpf.Classic;
 using SeccompEbpf.Classic.Text;
+using SeccompEbpf.Cli.Files;
 
 namespace SeccompEbpf.Cli.Commands;
 
@@ -14,7 +15,8 @@ public sealed class CbpfCommand : ICliCommand
           seccomp-ebpf cbpf disasm FILE             tcpdump -d style listing with seccomp notes
           seccomp-ebpf cbpf convert FILE --to FORMAT [--output OUT]
 
-        FILE may be bpf_asm text, tcpdump -ddd or -dd output, or raw sock_filter bytes (detected).
+        FILE may be bpf_asm text, tcpdump -ddd or -dd output, or raw sock_filter bytes (detected), or
+        '-' for standard input; OUT may be '-' for standard output (as without --output).
         FORMAT: asm (bpf_asm source), ddd (tcpdump -ddd), dd (C array rows), bin (raw sock_filter),
         ebpf-count (how many eBPF instructions the kernel converts it to, which its 32,768 limit counts).
 
@@ -24,16 +26,25 @@ public sealed class CbpfCommand : ICliCommand
           seccomp-ebpf cbpf convert docker.asm --to bin --output docker.bpf
         """;
 
+    private static readonly string[] Actions = ["check", "disasm", "convert"];
+
+    public CommandSyntax Syntax => new([
+        CliOption.OneOf("--to", "FORMAT", ["asm", "ddd", "dd", "bin", "ebpf-count"]),
+        CliOption.Value("--output", "OUT", "-o") with { Completes = CompletionKind.File },
+    ]) { Verbs = Actions };
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args);
+        var cli = new CliArgs(args, Syntax);
         var to = cli.Option("--to");
         var output = cli.Option("--output");
-        cli.RejectUnknown();
         if (cli.Positional.Count != 2) throw new CliUsageException("expected an action (check, disasm, convert) and a FILE");
-        var (action, file) = (cli.Positional[0], cli.Positional[1]);
+        var (action, path) = (cli.Positional[0], cli.Positional[1]);
+        if (!Actions.Contains(action)) throw new CliUsageException($"unknown action '{action}'{Bpf.NearestName.Hint(action, Actions)} (check, disasm, convert)");
+        if (action != "convert" && (to ?? output) is not null) throw new CliUsageException("--to and --output belong to 'cbpf convert'");
+        var file = CliFiles.DisplayName(path);
 
-        var loaded = ClassicFilterFile.Load(file);
+        var loaded = ClassicFilterFile.Parse(CliFiles.Expect(path, $"cbpf {action}", InputKind.Text, InputKind.Binary), file);
         if (!loaded.IsOk)
         {
             stderr.WriteLine($"seccomp-ebpf cbpf: {loaded.Error}");
@@ -56,7 +67,7 @@ public sealed class CbpfCommand : ICliCommand
             case "convert":
                 return Convert(program, file, to ?? throw new CliUsageException("convert needs --to FORMAT"), output, stdout, stderr);
             default:
-                throw new CliUsageException($"unknown action '{action}' (check, disasm, convert)");
+                throw new InvalidOperationException($"action '{action}' checked above");
         }
     }
 
@@ -64,8 +75,8 @@ public sealed class CbpfCommand : ICliCommand
     {
         if (format == "bin")
         {
-            if (output is null) throw new CliUsageException("--to bin needs --output FILE");
-            File.WriteAllBytes(output, ClassicBinaryFormat.Write(program));
+            if (output is null) throw new CliUsageException("--to bin writes binary: give --output FILE (or -o - for standard output)");
+            CliFiles.WriteBytes(output, ClassicBinaryFormat.Write(program), stdout);
             return ExitCodes.Ok;
         }
         string text;
@@ -86,8 +97,7 @@ public sealed class CbpfCommand : ICliCommand
             default:
                 throw new CliUsageException($"unknown --to '{format}' (asm, ddd, dd, bin, ebpf-count)");
         }
-        if (output is null) stdout.Write(text);
-        else File.WriteAllText(output, text);
+        CliFiles.WriteText(output, text, stdout);
         return ExitCodes.Ok;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using SeccompEbpf.Bpf.Elf.Writer;
 using SeccompEbpf.Classic;
 using SeccompEbpf.Classic.Text;
+using SeccompEbpf.Cli.Files;
 using SeccompEbpf.Model;
 using SeccompEbpf.Policy;
 using SeccompEbpf.Policy.Compiler;
@@ -19,15 +20,18 @@ public sealed class CompileCommand : ICliCommand
         Usage:
           seccomp-ebpf compile PROFILE.json [--format raw|c|asm|pfc|json|ebpf|ebpf-object] [--output FILE]
                                [--arch ARCH ...] [--native ARCH] [--caps CAP,...] [--kernel X.Y]
-                               [--bad-arch ACTION]
+                               [--bad-arch ACTION] [--strict] [-q | -v]
 
-        Reads the profile strictly (unknown fields, wrong types and unknown names are reported with
-        their JSON path), resolves Docker's archMap and includes/excludes like Docker, and compiles
-        a classic BPF filter with the same meaning as libseccomp's (checked by the equivalence
-        tests), but smaller and faster: a search tree over syscall-number ranges.
+        Reads the profile strictly (unknown fields and wrong types are errors, with their JSON path),
+        resolves Docker's archMap and includes/excludes like Docker, and compiles a classic BPF filter
+        with the same meaning as libseccomp's (checked by the equivalence tests), but smaller and
+        faster: a search tree over syscall-number ranges. A system call name that none of the
+        profile's architectures has (a typo: "getpidd") is warned about once, with the nearest real
+        name; names only some of its ABIs lack (i386's _llseek on x86_64) are expected and shown
+        with --verbose. PROFILE.json may be '-' for standard input.
 
         Formats:
-          raw    struct sock_filter bytes, ready for seccomp(2) (needs --output)
+          raw    struct sock_filter bytes, ready for seccomp(2) (needs --output; -o - for standard output)
           c      a C array of struct sock_filter
           asm    bpf_asm source (seccomp-ebpf inspect and simulate read it back)
           pfc    the resolved policy as readable pseudo code (what the filter means)
@@ -45,7 +49,10 @@ public sealed class CompileCommand : ICliCommand
                           mipsel64n32, parisc, parisc64, ppc, ppc64, ppc64le, s390, s390x,
                           sh, sheb (or SCMP_ARCH_* / Go names: amd64, arm64, mips64le, ...)
           --native ARCH   the host arch Docker would pick the archMap entry for (default x86_64)
-          --caps LIST     container capabilities (default: Docker's default set); "none" for none
+          --caps LIST     container capabilities, comma-separated, CAP_ optional (default: Docker's
+                          default set); "none" for none, "all" for every one
+          -o, --output F  write to F instead of standard output ('-': standard output)
+          --strict        a warning about the profile (a name no architecture has) is an error (exit 3)
           --kernel X.Y    kernel version for minKernel (default: the running kernel)
           --bad-arch A    action for other ABIs: kill-thread (default, as libseccomp), kill-process,
                           trap, log, allow, errno:N
@@ -57,10 +64,23 @@ public sealed class CompileCommand : ICliCommand
 
     private const string EbpfObjectSection = "seccomp", EbpfObjectFunction = "seccomp_policy";
 
+    private static readonly string[] Formats = ["raw", "c", "asm", "pfc", "json", "ebpf", "ebpf-object"];
+
+    public CommandSyntax Syntax => new([
+        CliOption.OneOf("--format", "FORMAT", Formats),
+        CliOption.Value("--output", "FILE", "-o"),
+        PolicyArguments.ArchOption.Many(),
+        PolicyArguments.ArchOption with { Name = "--native" },
+        CliOption.Value("--caps", "LIST"),
+        CliOption.Value("--kernel", "X.Y"),
+        CliOption.OneOf("--bad-arch", "ACTION", ["kill-thread", "kill-process", "trap", "log", "allow", "errno:1"]),
+        CliOption.Flag("--strict"),
+    ]);
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        // "-o FILE" is accepted as the usual short form of --output (CliArgs knows long options only).
-        var cli = new CliArgs(args.Select(a => a == "-o" ? "--output" : a).ToArray());
+        var cli = new CliArgs(args, Syntax);
+        var report = new CliReport(Name, stderr, cli);
         var format = cli.Option("--format", "asm");
         var output = cli.Option("--output");
         var arches = cli.Options("--arch");
@@ -68,19 +88,34 @@ public sealed class CompileCommand : ICliCommand
         var caps = cli.Option("--caps");
         var kernel = cli.Option("--kernel");
         var badArch = cli.Option("--bad-arch", "kill-thread");
-        cli.RejectUnknown();
-        if (cli.Positional.Count != 1) throw new CliUsageException("give exactly one PROFILE.json");
-        if (format is not ("raw" or "c" or "asm" or "pfc" or "json" or "ebpf" or "ebpf-object"))
-            throw new CliUsageException($"unknown --format '{format}' (raw, c, asm, pfc, json, ebpf, ebpf-object)");
-        if (format is "raw" or "ebpf" or "ebpf-object" && output is null) throw new CliUsageException($"--format {format} writes binary: give --output FILE");
+        bool strict = cli.Flag("--strict");
+        if (cli.Positional.Count != 1) throw new CliUsageException("give exactly one PROFILE.json (or '-' for standard input)");
+        if (!Formats.Contains(format))
+            throw new CliUsageException($"unknown --format '{format}'{Bpf.NearestName.Hint(format, Formats)} ({string.Join(", ", Formats)})");
+        if (format is "raw" or "ebpf" or "ebpf-object" && output is null) throw new CliUsageException($"--format {format} writes binary: give --output FILE (or -o - for standard output)");
 
         var target = BuildTarget(arches, native, caps, kernel, badArch);
-        var parsed = ProfileParser.ParseFile(cli.Positional[0]);
-        foreach (var d in parsed.Diagnostics) stderr.WriteLine($"{cli.Positional[0]}: {d}");
-        if (!parsed.Ok) return ExitCodes.BadInput;
-
+        var path = cli.Positional[0];
+        var name = CliFiles.DisplayName(path);
+        var parsed = ProfileParser.Parse(System.Text.Encoding.UTF8.GetString(CliFiles.Expect(path, Name, InputKind.Json)));
+        if (!parsed.Ok)
+        {
+            foreach (var d in parsed.Diagnostics) stderr.WriteLine($"{name}: {d}");
+            return ExitCodes.BadInput;
+        }
         var resolved = PolicyResolver.Resolve(parsed.Profile!, target);
-        foreach (var d in resolved.Diagnostics) stderr.WriteLine($"{cli.Positional[0]}: {d}");
+        var diagnostics = parsed.Diagnostics.Concat(resolved.Diagnostics).ToList();
+        foreach (var d in diagnostics)
+        {
+            if (d.Severity == DiagnosticSeverity.Note) report.Detail($"{name}: {d}");
+            else if (d.Severity == DiagnosticSeverity.Error || strict) stderr.WriteLine($"{name}: {d}");
+            else report.Note($"{name}: {d}");
+        }
+        if (strict && diagnostics.Any(d => d.Severity == DiagnosticSeverity.Warning))
+        {
+            report.Error($"{name}: warnings are errors with --strict; nothing written");
+            return ExitCodes.BadInput;
+        }
         if (format is "ebpf" or "ebpf-object")
         {
             var ebpf = EbpfPolicyCompiler.Compile(resolved.Plan);
@@ -97,8 +132,8 @@ public sealed class CompileCommand : ICliCommand
                 stderr.WriteLine($"seccomp-ebpf compile: {bytes.Error}");
                 return ExitCodes.Rejected;
             }
-            File.WriteAllBytes(output!, bytes.Value);
-            stderr.WriteLine(format == "ebpf"
+            CliFiles.WriteBytes(output!, bytes.Value, stdout);
+            report.Note(format == "ebpf"
                 ? $"wrote {ebpf.Value.Length} eBPF instructions to {output}"
                 : $"wrote an ELF object with {ebpf.Value.Length} eBPF instructions (section {EbpfObjectSection}, function {EbpfObjectFunction}) to {output}");
             return ExitCodes.Ok;
@@ -113,8 +148,8 @@ public sealed class CompileCommand : ICliCommand
 
         if (format == "raw")
         {
-            File.WriteAllBytes(output!, ClassicInstruction.ToBytes(program));
-            stderr.WriteLine($"wrote {program.Length} instructions ({program.Length * ClassicInstruction.Size} bytes) to {output}");
+            CliFiles.WriteBytes(output!, ClassicInstruction.ToBytes(program), stdout);
+            report.Note($"wrote {program.Length} instructions ({program.Length * ClassicInstruction.Size} bytes) to {output}");
             return ExitCodes.Ok;
         }
         var text = format switch
@@ -124,8 +159,7 @@ public sealed class CompileCommand : ICliCommand
             "pfc" => PolicyListing.ToText(resolved.Plan),
             _ => ToJson(program, resolved),
         };
-        if (output is null) stdout.Write(text);
-        else File.WriteAllText(output, text);
+        CliFiles.WriteText(output, text, stdout);
         return ExitCodes.Ok;
     }
 
@@ -133,7 +167,7 @@ public sealed class CompileCommand : ICliCommand
     {
         var forced = new List<SyscallArch>();
         foreach (var name in arches.SelectMany(a => a.Split(',', StringSplitOptions.RemoveEmptyEntries)))
-            forced.Add(SyscallArchInfo.TryParse(name, out var a) ? a : throw new CliUsageException($"unknown --arch '{name}' ({SyscallArchInfo.ShortNames})"));
+            forced.Add(PolicyArguments.ParseArch(name));
         if (!SyscallArchInfo.TryParse(native, out var nativeArch)) throw new CliUsageException($"unknown --native '{native}' ({SyscallArchInfo.ShortNames})");
         KernelVersion? version = null;
         var kernelText = kernel ?? RunningKernel();
@@ -143,11 +177,22 @@ public sealed class CompileCommand : ICliCommand
         {
             NativeArch = nativeArch,
             ArchesOverride = forced.Count > 0 ? forced : null,
-            Capabilities = caps is null ? ProfileTarget.DockerDefaultCapabilities
-                : caps == "none" ? [] : caps.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Capabilities = ParseCaps(caps),
             Kernel = version,
             BadArchAction = ParseAction(badArch),
         };
+    }
+
+    /// <summary>--caps: each name must be a Linux capability, so a typo cannot silently drop a rule's includes.caps.</summary>
+    private static IReadOnlyList<string> ParseCaps(string? caps)
+    {
+        if (caps is null) return ProfileTarget.DockerDefaultCapabilities;
+        if (caps.Trim() is "none" or "") return [];
+        if (caps.Trim().Equals("all", StringComparison.OrdinalIgnoreCase)) return LinuxCapabilities.All;
+        return caps.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(c => LinuxCapabilities.Find(c) ?? throw new CliUsageException(
+                $"--caps: '{c}' is not a Linux capability{Bpf.NearestName.Hint(ProfileTarget.NormalizeCap(c), LinuxCapabilities.All)} (CAP_ optional, any case: sys_admin, CAP_NET_RAW; or none, all)"))
+            .ToList();
     }
 
     private static string? RunningKernel()

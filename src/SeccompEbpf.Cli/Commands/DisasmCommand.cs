@@ -1,5 +1,6 @@
 using SeccompEbpf.Bpf.Asm;
 using SeccompEbpf.Bpf.Isa;
+using SeccompEbpf.Cli.Files;
 
 namespace SeccompEbpf.Cli.Commands;
 
@@ -15,7 +16,8 @@ public sealed class DisasmCommand : ICliCommand
 
         Prints one instruction per line. The output assembles back to exactly the same bytes
         with 'seccomp-ebpf asm' (slots that break the ISA's rules print as '.raw 0x...' with a
-        comment saying why). FILE may be '-' for standard input.
+        comment saying why). FILE may be '-' for standard input. An ELF object is refused (its
+        code is in sections: 'seccomp-ebpf objdump FILE.o' disassembles them).
 
         Options:
           --hex-input        the input is hex text, bytes in wire order (white space
@@ -26,7 +28,7 @@ public sealed class DisasmCommand : ICliCommand
                              conformance (mov %r0, 1, jgt %r1, 5, +2)
           --labels           name jump targets L<index>: instead of printing +N/-N
           --listing          prefix lines with the slot index and bytes, like llvm-objdump -d
-          -o, --output FILE  write the text to FILE
+          -o, --output FILE  write the text to FILE ('-': standard output, as without -o)
 
         Examples:
           printf 'b7 00 00 00 2a 00 00 00 95 00 00 00 00 00 00 00' | seccomp-ebpf disasm --hex-input -
@@ -34,10 +36,17 @@ public sealed class DisasmCommand : ICliCommand
             exit
         """;
 
+    public CommandSyntax Syntax => new([
+        CliOption.Flag("--hex-input"),
+        CliOption.OneOf("--syntax", "SYNTAX", ["llvm", "conformance"]),
+        CliOption.Flag("--labels"),
+        CliOption.Flag("--listing"),
+        CliOption.Value("--output", "FILE", "-o"),
+    ]);
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        // CliArgs knows only --long options; -o is the conventional short form of --output.
-        var cli = new CliArgs(args.Select(a => a == "-o" ? "--output" : a).ToArray(), "--hex-input", "--labels", "--listing");
+        var cli = new CliArgs(args, Syntax);
         bool hexInput = cli.Flag("--hex-input");
         var options = new DisassemblyOptions
         {
@@ -46,38 +55,36 @@ public sealed class DisasmCommand : ICliCommand
             Listing = cli.Flag("--listing"),
         };
         var output = cli.Option("--output");
-        cli.RejectUnknown();
         if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one input file (or '-' for standard input)");
 
         var path = cli.Positional[0];
+        var name = CliFiles.DisplayName(path);
         byte[] bytes;
         if (hexInput)
         {
-            var parsed = HexText.Parse(path == "-" ? Console.In.ReadToEnd() : File.ReadAllText(path));
+            var parsed = HexText.Parse(System.Text.Encoding.UTF8.GetString(CliFiles.Expect(path, "disasm --hex-input", InputKind.Text)));
             if (!parsed.IsOk)
             {
-                stderr.WriteLine($"seccomp-ebpf disasm: {path}: {parsed.Error}");
+                stderr.WriteLine($"seccomp-ebpf disasm: {name}: {parsed.Error}");
                 return ExitCodes.BadInput;
             }
             bytes = parsed.Value;
         }
-        else if (path == "-")
+        else
         {
-            using var buffer = new MemoryStream();
-            Console.OpenStandardInput().CopyTo(buffer);
-            bytes = buffer.ToArray();
+            bytes = CliFiles.ReadBytes(path);
+            if (InputKinds.Of(bytes) == InputKind.Text)
+                throw new CliInputException($"{name} is text, not bytecode: give --hex-input for hex text ('seccomp-ebpf asm' output); eBPF assembly is read by 'seccomp-ebpf asm {name}'");
+            bytes = CliFiles.Expect(path, Name, bytes, InputKind.Binary);
         }
-        else bytes = File.ReadAllBytes(path);
 
         var program = InstructionCodec.DecodeProgram(bytes);
         if (!program.IsOk)
         {
-            stderr.WriteLine($"seccomp-ebpf disasm: {path}: {program.Error}");
+            stderr.WriteLine($"seccomp-ebpf disasm: {name}: {program.Error}");
             return ExitCodes.BadInput;
         }
-        var listing = Disassembler.Format(program.Value, options);
-        if (output is null) stdout.Write(listing);
-        else File.WriteAllText(output, listing);
+        CliFiles.WriteText(output, Disassembler.Format(program.Value, options), stdout);
         return ExitCodes.Ok;
     }
 }

@@ -4,6 +4,7 @@ using SeccompEbpf.Bpf.Asm;
 using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Engine.Interpreter;
 using SeccompEbpf.Bpf.Isa;
+using SeccompEbpf.Cli.Files;
 
 namespace SeccompEbpf.Cli.Commands;
 
@@ -31,12 +32,14 @@ public sealed class ExecCommand : ICliCommand
           --engine E       jit (default) or interpreter (the default with --trace)
           --trace          print every instruction executed with the registers it sees
           --budget N       stop after N instructions (default 1000000)
-        trace_printk output is printed after the run.
+          --json           print the result as JSON (r0, instructions executed, the expectation, trace_printk lines)
+        trace_printk output is printed after the run. FILE may be '-' for standard input (read by its content).
 
         Plugin mode speaks the bpf_conformance runner's protocol: the program as hex bytes on stdin
         (or --program HEX), the memory as an optional hex argument, r0 printed in hex; a refused or
         faulting program prints the reason on stderr (stdout with --debug) and exits with 1. Run the
-        official runner with: --plugin_path seccomp-ebpf --plugin_options "exec --conformance-plugin".
+        official runner with: --plugin_path seccomp-ebpf --plugin_options "exec --conformance-plugin"
+        (the runner's --elf, for ELF test programs, is answered as unsupported).
 
         Exit codes: 0 ran (and a .data expectation held), 1 refused by validation or the expectation
         failed, 2 usage, 3 unreadable input or assembly error, 4 run-time error (the message names the instruction).
@@ -49,12 +52,30 @@ public sealed class ExecCommand : ICliCommand
     /// <summary>Standard input, replaceable so the plugin path can be tested in-process.</summary>
     public TextReader Input { get; init; } = Console.In;
 
+    public CommandSyntax Syntax => new([
+        CliOption.Value("--mem", "HEX"),
+        CliOption.Value("--mem-file", "FILE"),
+        CliOption.Value("--ctx", "HEX"),
+        CliOption.Value("--ctx-file", "FILE"),
+        CliOption.Flag("--ctx-writable"),
+        CliOption.OneOf("--engine", "ENGINE", ["jit", "interpreter"]),
+        CliOption.Flag("--trace"),
+        CliOption.Value("--budget", "N"),
+        SyntaxOption.Option,
+        CliOption.Value("--section", "NAME"),
+        CliOption.Flag("--json"),
+        CliOption.Flag("--conformance-plugin"),
+        CliOption.Value("--program", "HEX"),
+        CliOption.Flag("--debug"),
+        CliOption.Flag("--elf"),
+    ]);
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--conformance-plugin", "--trace", "--ctx-writable", "--debug", "--elf");
+        var cli = new CliArgs(args, Syntax);
         if (cli.Flag("--conformance-plugin")) return RunPlugin(cli, stdout, stderr);
 
-        var syntax = ParseSyntax(cli.Option("--syntax", "auto"));
+        var syntax = SyntaxOption.Parse(cli.Option("--syntax"), AsmSyntax.Auto);
         // The JIT by default; --trace needs the interpreter, which sees every instruction.
         var engine = ParseEngine(cli.Option("--engine", cli.Flag("--trace") ? "interpreter" : "jit"));
         long budget = ParseBudget(cli.Option("--budget"));
@@ -63,9 +84,11 @@ public sealed class ExecCommand : ICliCommand
         var contextBytes = ReadBytes(cli, "--ctx", "--ctx-file");
         bool contextWritable = cli.Flag("--ctx-writable");
         string? section = cli.Option("--section");
+        bool json = cli.Flag("--json");
         foreach (var pluginOnly in new[] { "--debug", "--elf" })
             if (cli.Flag(pluginOnly)) throw new CliUsageException($"{pluginOnly} applies to --conformance-plugin mode only");
-        cli.RejectUnknown();
+        if (cli.Option("--program") is not null) throw new CliUsageException("--program applies to --conformance-plugin mode only");
+        if (json && trace) throw new CliUsageException("--trace prints text: give --trace or --json, not both");
         if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one FILE");
         if (memory is not null && contextBytes is not null) throw new CliUsageException("give either --mem or --ctx, not both");
         string path = cli.Positional[0];
@@ -83,11 +106,20 @@ public sealed class ExecCommand : ICliCommand
 
         using var context = new BpfRunContext { InstructionBudget = budget };
         var result = RunOnce(prepared.Value, context, contextBytes, contextWritable, memory ?? source.Value.Memory ?? [], trace ? stdout : null);
-        foreach (var line in context.TraceLog.Lines) stdout.WriteLine($"trace_printk: {line}");
+        if (!json)
+            foreach (var line in context.TraceLog.Lines) stdout.WriteLine($"trace_printk: {line}");
         if (!result.IsOk)
         {
-            stderr.WriteLine($"seccomp-ebpf exec: {path}: {result.Error} (after {result.InstructionsExecuted} instructions)");
-            return ExpectedFailure(source.Value, stdout) ?? ExitCodes.RuntimeError;
+            // The budget is ours to raise, with --budget (the engine's message knows no options).
+            var raise = result.InstructionsExecuted > budget ? $"; give --budget N to allow more than {budget}" : "";
+            stderr.WriteLine($"seccomp-ebpf exec: {CliFiles.DisplayName(path)}: {result.Error} (after {result.InstructionsExecuted} instructions{raise})");
+            if (json) ExecJson.Write(stdout, result, source.Value, context.TraceLog.Lines);
+            return ExpectedFailure(source.Value, json ? TextWriter.Null : stdout) ?? ExitCodes.RuntimeError;
+        }
+        if (json)
+        {
+            ExecJson.Write(stdout, result, source.Value, context.TraceLog.Lines);
+            return CheckExpectation(source.Value, result.R0, TextWriter.Null);
         }
         stdout.WriteLine($"r0 = 0x{result.R0:x} ({result.R0}, signed {(long)result.R0})");
         stdout.WriteLine($"instructions executed: {result.InstructionsExecuted}");
@@ -149,13 +181,14 @@ public sealed class ExecCommand : ICliCommand
     {
         string? program = cli.Option("--program");
         bool debug = cli.Flag("--debug");
+        foreach (var option in Syntax.Options.Select(o => o.Name).Where(n => n is not ("--conformance-plugin" or "--program" or "--debug" or "--engine" or "--elf")))
+            if (cli.Has(option)) throw new CliUsageException($"{option} does not apply to --conformance-plugin mode (it takes --program, --engine, --debug)");
         var engine = ParseEngine(cli.Option("--engine", "jit"));
         if (cli.Flag("--elf"))
         {
             (debug ? stdout : stderr).WriteLine("ELF input (--elf) is not supported by this plugin; run the runner without --elf true");
             return ConformancePlugin.Failed;
         }
-        cli.RejectUnknown();
         if (cli.Positional.Count > 1) throw new CliUsageException("plugin mode takes at most one argument: the memory as hex bytes");
         program ??= Input.ReadToEnd();
         return ConformancePlugin.Run(program, cli.Positional.FirstOrDefault(), engine, stdout, stderr, debug);
@@ -172,19 +205,12 @@ public sealed class ExecCommand : ICliCommand
         var hex = cli.Option(hexOption);
         var file = cli.Option(fileOption);
         if (hex is not null && file is not null) throw new CliUsageException($"give either {hexOption} or {fileOption}, not both");
-        if (file is not null) return File.ReadAllBytes(file);
+        if (file is not null) return CliFiles.ReadBytes(file, allowEmpty: true);
         if (hex is null) return null;
         var parsed = HexBytes.Parse(hex, hexOption);
         return parsed.IsOk ? parsed.Value : throw new CliUsageException(parsed.Error!.Message);
     }
 
-    private static AsmSyntax ParseSyntax(string text) => text.ToLowerInvariant() switch
-    {
-        "auto" => AsmSyntax.Auto,
-        "conformance" => AsmSyntax.Conformance,
-        "llvm" => AsmSyntax.Llvm,
-        _ => throw new CliUsageException($"--syntax must be auto, conformance or llvm, not '{text}'"),
-    };
 
     private static EngineKind ParseEngine(string text) =>
         BpfEngines.TryParseKind(text, out var kind) ? kind : throw new CliUsageException($"--engine must be interpreter or jit, not '{text}'");

@@ -5,6 +5,7 @@ using SeccompEbpf.Bpf.Conformance;
 using SeccompEbpf.Bpf.Elf;
 using SeccompEbpf.Bpf.Engine;
 using SeccompEbpf.Bpf.Isa;
+using SeccompEbpf.Cli.Files;
 
 namespace SeccompEbpf.Cli.Commands;
 
@@ -17,12 +18,18 @@ internal sealed record ExecProgramSource(BpfProgram Program, byte[]? Memory, ulo
 {
     private BpfObjectInstance? _object;
 
-    /// <summary>Reads FILE by its content or extension: an ELF object, assembly, raw bytecode, hex text, or a conformance .data test.</summary>
+    /// <summary>
+    /// Reads FILE by its content or extension: an ELF object, assembly, raw bytecode, hex text, or a
+    /// conformance .data test; without a telling extension (standard input, say), binary is bytecode
+    /// and text is assembly.
+    /// </summary>
     public static BpfResult<ExecProgramSource> Load(string path, AsmSyntax syntax, string? section = null)
     {
-        byte[] bytes = File.ReadAllBytes(path);
+        byte[] bytes = CliFiles.Expect(path, "exec", InputKind.Elf, InputKind.Text, InputKind.Binary);
         string extension = Path.GetExtension(path).ToLowerInvariant();
-        string name = Path.GetFileName(path);
+        if (extension is not (".data" or ".hex") && InputKinds.Of(bytes) == InputKind.Binary) extension = ".bin";
+        string name = Path.GetFileName(CliFiles.DisplayName(path));
+        path = CliFiles.DisplayName(path);
         if (ElfConstants.StartsWithMagic(bytes))
             return FromObject(bytes, path, section);
         if (section is not null)

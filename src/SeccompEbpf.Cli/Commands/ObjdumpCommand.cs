@@ -1,4 +1,5 @@
 using SeccompEbpf.Bpf.Elf;
+using SeccompEbpf.Cli.Files;
 
 namespace SeccompEbpf.Cli.Commands;
 
@@ -10,7 +11,7 @@ public sealed class ObjdumpCommand : ICliCommand
     public string Summary => "show the sections, programs, maps, relocations and disassembly of a BPF object (.o)";
 
     public string Help => """
-        Usage: seccomp-ebpf objdump [--programs] FILE.o
+        Usage: seccomp-ebpf objdump [--programs] [--json] FILE.o
 
         Loads a BPF object built by `clang -O2 -g -target bpf -c` the way the filter loader does
         and prints:
@@ -24,6 +25,8 @@ public sealed class ObjdumpCommand : ICliCommand
         Options:
           --programs   also print every program as it will run: relocated (maps by index,
                        global data as map_value[N]+OFF), sub-programs appended, source lines.
+          --json       sections, maps, programs (as loaded, in LLVM syntax) and relocations as JSON.
+        FILE.o may be '-' for standard input; a file that is not ELF is refused with the command that reads it.
 
         Exit codes: 0 ok, 2 usage error, 3 the file cannot be read or loaded (the message says why).
 
@@ -32,21 +35,24 @@ public sealed class ObjdumpCommand : ICliCommand
           seccomp-ebpf objdump --programs close.o
         """;
 
+    public CommandSyntax Syntax => new([CliOption.Flag("--programs"), CliOption.Flag("--json")]);
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--programs");
-        bool programs = cli.Flag("--programs");
-        cli.RejectUnknown();
+        var cli = new CliArgs(args, Syntax);
+        bool programs = cli.Flag("--programs"), json = cli.Flag("--json");
         if (cli.Positional.Count != 1)
             throw new CliUsageException(cli.Positional.Count == 0 ? "missing FILE.o" : "expected one FILE.o");
 
-        var loaded = BpfObjectLoader.LoadFile(cli.Positional[0]);
+        var path = cli.Positional[0];
+        var loaded = BpfObjectLoader.Load(CliFiles.Expect(path, Name, InputKind.Elf), CliFiles.DisplayName(path));
         if (!loaded.IsOk)
         {
             stderr.WriteLine($"seccomp-ebpf objdump: {loaded.Error}");
             return ExitCodes.BadInput;
         }
-        ObjectDumper.Dump(loaded.Value, stdout, programs);
+        if (json) ObjdumpJson.Write(loaded.Value, stdout);
+        else ObjectDumper.Dump(loaded.Value, stdout, programs);
         return ExitCodes.Ok;
     }
 }

@@ -36,14 +36,21 @@ public sealed class PlanCommand : ICliCommand
           seccomp-ebpf plan --profile docker.json --arch x86_64            # "0 notified": Docker's profile stays in the kernel
         """;
 
+    public CommandSyntax Syntax => new([
+        .. PolicyArguments.Options,
+        PolicyArguments.Loader,
+        PolicyArguments.ArchOption.Many(),
+        CliOption.Flag("--kernel-filter"),
+        CliOption.Flag("--json"),
+    ]) { Arguments = CompletionKind.None };
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--json", "--kernel-filter");
-        var policy = PolicyArguments.Read(cli) with { Loader = PolicyArguments.ReadLoader(cli) };
+        var cli = new CliArgs(args, Syntax);
         var arches = cli.Options("--arch").Select(PolicyArguments.ParseArch).ToList();
         bool json = cli.Flag("--json"), printFilter = cli.Flag("--kernel-filter");
-        cli.RejectUnknown();
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected argument '{cli.Positional[0]}'");
+        var policy = PolicyArguments.Read(cli, new CliReport(Name, stderr, cli)) with { Loader = PolicyArguments.ReadLoader(cli) };
         if (arches.Count > 0) policy = policy with { Arches = arches };
 
         var loaded = PolicyLoader.Load(policy);

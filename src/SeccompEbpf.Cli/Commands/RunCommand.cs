@@ -59,18 +59,30 @@ public sealed class RunCommand : ICliCommand
           seccomp-ebpf run --fs-system -- ls /var   # fails: Permission denied (nothing grants /var)
         """;
 
+    public CommandSyntax Syntax => new([
+        .. PolicyArguments.Options,
+        CliOption.Value("--log", "FILE"),
+        CliOption.Flag("--notify-all"),
+        CliOption.Flag("--show-plan"),
+        CliOption.Flag("--allow-racy-memory-checks"),
+        .. AccessRuleOptions.Options,
+        CliOption.Value("--preserve-fds", "N"),
+        CliOption.Flag("--keep-cap-sys-ptrace"),
+    ]) { Arguments = CompletionKind.Program };
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--show-plan", "--notify-all", "--keep-cap-sys-ptrace", "--fs-system", "--allow-racy-memory-checks");
-        var policy = PolicyArguments.Read(cli);
+        var cli = new CliArgs(args, Syntax);
+        // The command line first: a usage error is reported before any policy file is read.
+        if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
+        if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
+        var report = new CliReport(Name, stderr, cli);
+        var policy = PolicyArguments.Read(cli, report);
         var options = new PolicyRunOptions(policy) { NotifyEverything = cli.Flag("--notify-all"), AllowRacyMemoryChecks = cli.Flag("--allow-racy-memory-checks") };
         var logPath = cli.Option("--log");
         bool showPlan = cli.Flag("--show-plan");
         var access = AccessRuleOptions.Parse(cli);
         var sandbox = new SandboxOptions { PreserveFds = PreservedFdCount(cli.Option("--preserve-fds")), KeepCapSysPtrace = cli.Flag("--keep-cap-sys-ptrace") };
-        cli.RejectUnknown();
-        if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected '{cli.Positional[0]}': put the command after --");
-        if (cli.Rest.Length == 0) throw new CliUsageException("no command given: seccomp-ebpf run [POLICY] -- COMMAND [ARGS...]");
 
         // The default policy's kernel filter is built into the binary: nothing to compile, nothing to read.
         bool builtIn = policy.IsDefault && !options.NotifyEverything && policy.MapSeeds.Count == 0 && !showPlan;
@@ -93,7 +105,7 @@ public sealed class RunCommand : ICliCommand
             {
                 LogPath = logPath,
                 Options = sandbox,
-                Warn = warning => stderr.WriteLine($"seccomp-ebpf run: warning: {warning}"),
+                Warn = report.Warning,
             };
             var result = Sandbox.Run(request);
             if (result.Error is { } message) stderr.WriteLine($"seccomp-ebpf run: {message}");

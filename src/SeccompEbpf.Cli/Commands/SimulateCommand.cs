@@ -1,4 +1,5 @@
 using SeccompEbpf.Bpf;
+using SeccompEbpf.Cli.Files;
 using SeccompEbpf.Model;
 using SeccompEbpf.Model.Trace;
 using SeccompEbpf.Policy.Sources;
@@ -39,27 +40,42 @@ public sealed class SimulateCommand : ICliCommand
           --all                      with --trace: print every call, not only those that are not allowed
           --json                     machine-readable output
 
+        Exit codes: 0 every simulated call would run (its verdict is ALLOW or LOG), 1 at least one
+        would be refused (ERRNO, KILL, TRAP; USER_NOTIF or TRACE with no one to answer), 2 usage,
+        3 bad input (a policy or trace that cannot be read or loaded).
+
         Examples:
-          seccomp-ebpf simulate --syscall kexec_load                      # "final: ERRNO(1)": the default policy refuses it
+          seccomp-ebpf simulate --syscall kexec_load                      # fails: "final: ERRNO(1)": the default policy refuses it (exit 1)
           seccomp-ebpf simulate --profile docker.json --syscall ptrace    # "final: ALLOW": Docker allows it from kernel 4.8
           strace -f -o build.strace sh -c 'ls; exec true' > /dev/null
-          seccomp-ebpf simulate --filter examples/filters/04_exec_once.o --trace build.strace   # "execve(59) -> ERRNO(1)": sh's second exec
+          seccomp-ebpf simulate --filter examples/filters/04_exec_once.o --trace build.strace   # fails: "execve(59) -> ERRNO(1)": sh's second exec
         """;
+
+    public CommandSyntax Syntax => new([
+        .. PolicyArguments.Options,
+        PolicyArguments.Loader,
+        CliOption.Value("--syscall", "NAME|NR") with { Completes = CompletionKind.Syscall },
+        PolicyArguments.ArchOption,
+        CliOption.Value("--args", "LIST"),
+        CliOption.Value("--ip", "N"),
+        CliOption.Value("--trace", "FILE"),
+        CliOption.Flag("--all"),
+        CliOption.Flag("--json"),
+    ]) { Arguments = CompletionKind.None };
 
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args, "--json", "--all");
-        var policy = PolicyArguments.Read(cli) with { Loader = PolicyArguments.ReadLoader(cli) };
+        var cli = new CliArgs(args, Syntax);
         var syscall = cli.Option("--syscall");
         var traceFile = cli.Option("--trace");
         var archName = cli.Option("--arch");
         var argList = cli.Option("--args");
         var ipText = cli.Option("--ip");
         bool json = cli.Flag("--json"), all = cli.Flag("--all");
-        cli.RejectUnknown();
         if (cli.Positional.Count > 0) throw new CliUsageException($"unexpected argument '{cli.Positional[0]}'");
         if ((syscall is null) == (traceFile is null)) throw new CliUsageException("give either --syscall NAME|NR or --trace FILE");
         var arch = archName is null ? NativeArch.Primary : PolicyArguments.ParseArch(archName);
+        var policy = PolicyArguments.Read(cli, new CliReport(Name, stderr, cli)) with { Loader = PolicyArguments.ReadLoader(cli) };
         // A call of an ABI this machine runs meets the policy as run loads it; another ABI's, as on its own machine.
         if (!NativeArch.ReachableAbis.Contains(arch)) policy = policy with { Arches = NativeArch.AbisOf(arch) };
 
@@ -75,18 +91,20 @@ public sealed class SimulateCommand : ICliCommand
             var nr = Simulator.ResolveSyscall(syscall, arch);
             if (!nr.IsOk) throw new CliUsageException($"--syscall: {nr.Error!.Message}");
             var data = new SeccompData(nr.Value, arch.AuditArch(), ParseIp(ipText), ParseArgs(argList));
-            SimulationOutput.WriteCall(stdout, syscall, in data, root.Value.Evaluate(in data), json);
-            return ExitCodes.Ok;
+            var verdict = root.Value.Evaluate(in data);
+            SimulationOutput.WriteCall(stdout, syscall, in data, verdict, json);
+            return verdict.Action.LetsCallRun ? ExitCodes.Ok : ExitCodes.Rejected;
         }
 
-        if (!File.Exists(traceFile)) return Fail(stderr, new BpfError("no such trace file", Location: traceFile));
-        var parsed = StraceParser.Parse(File.ReadAllText(traceFile!), traceFile!);
+        var traceName = CliFiles.DisplayName(traceFile!);
+        var parsed = StraceParser.Parse(CliFiles.ReadText(traceFile!), traceName);
         if (!parsed.IsOk) return Fail(stderr, parsed.Error!);
         var replayed = Simulator.ReplayTrace(parsed.Value, root.Value, arch);
         if (!replayed.IsOk) return Fail(stderr, replayed.Error!);
-        foreach (var warning in replayed.Value.Warnings) stderr.WriteLine($"seccomp-ebpf simulate: warning: {traceFile}: {warning}");
-        SimulationOutput.WriteTrace(stdout, traceFile!, replayed.Value, all, json);
-        return ExitCodes.Ok;
+        var report = new CliReport(Name, stderr, cli);
+        foreach (var warning in replayed.Value.Warnings) report.Warning($"{traceName}: {warning}");
+        SimulationOutput.WriteTrace(stdout, traceName, replayed.Value, all, json);
+        return replayed.Value.Calls.All(c => c.Verdict.Action.LetsCallRun) ? ExitCodes.Ok : ExitCodes.Rejected;
     }
 
     private static int Fail(TextWriter stderr, BpfError error)

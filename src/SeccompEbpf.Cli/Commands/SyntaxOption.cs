@@ -5,6 +5,8 @@ namespace SeccompEbpf.Cli.Commands;
 /// <summary>The <c>--syntax conformance|llvm|auto</c> option shared by asm and disasm.</summary>
 internal static class SyntaxOption
 {
+    public static readonly CliOption Option = CliOption.OneOf("--syntax", "SYNTAX", ["auto", "conformance", "llvm"]);
+
     public static AsmSyntax Parse(string? value, AsmSyntax fallback) => value?.ToLowerInvariant() switch
     {
         null => fallback,

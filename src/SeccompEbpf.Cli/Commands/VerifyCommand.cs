@@ -13,14 +13,15 @@ public sealed class VerifyCommand : ICliCommand
 
     public string Help => $"""
         Usage: seccomp-ebpf verify FILE[:SECTION] [--as WHO] [--log-level N] [--map TYPE,KEY,VALUE,ENTRIES]...
-                                        [--priv-only N] [--section S]
+                                        [--priv-only N] [--section S] [--json]
 
         Verifies FILE as a BPF_PROG_TYPE_SECCOMP program, as the proposed kernel would at load
         time, and prints the helper set chosen from the loader's privileges. FILE is raw
         bytecode (8-byte little-endian instructions), assembly text (see 'seccomp-ebpf asm --help') or an
         ELF object from clang (-target bpf -g: rejections then name the C source line). An object's
         programs are chosen as run, plan and simulate choose them: FILE.o:SECTION (or --section)
-        names a section or a program; without, every program in a "seccomp" section.
+        names a section or a program; without, every program in a "seccomp" section. FILE may be
+        '-' for standard input (read by its content); a JSON profile is refused with the command that reads it.
 
         Options:
           --as WHO         the loader: {string.Join(", ", LoaderPrivileges.Presets.Keys)}
@@ -35,6 +36,8 @@ public sealed class VerifyCommand : ICliCommand
           --priv-only N    the seccomp_ebpf_priv_only sysctl (0..2); 1 and 2 require CAP_BPF+CAP_PERFMON
           --section S      the same as FILE:S: verify only the program in section S (or named S).
                            Maps come from the object.
+          --json           the loader, the helper set and each program's verdict, statistics,
+                           proofs and error (instruction, rule, state, C line) as JSON
 
         Exit code 0 when the program is accepted, 1 when it is rejected, 3 for unreadable input.
         A rejection names the instruction, the rule broken and the register state there.
@@ -45,16 +48,25 @@ public sealed class VerifyCommand : ICliCommand
           seccomp-ebpf verify examples/filters/05_openat_paths.o:seccomp --as unprivileged   # "proven:"
         """;
 
+    public CommandSyntax Syntax => new([
+        PolicyArguments.Loader,
+        CliOption.OneOf("--log-level", "N", ["0", "1", "2"]),
+        CliOption.Value("--map", "SPEC").Many(),
+        CliOption.OneOf("--priv-only", "N", ["0", "1", "2"]),
+        CliOption.Value("--section", "S"),
+        CliOption.Flag("--json"),
+    ]);
+
     public int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
-        var cli = new CliArgs(args);
+        var cli = new CliArgs(args, Syntax);
         var who = cli.Option("--as", "unprivileged");
         var privileges = PolicyArguments.ReadLoader(cli, LoaderPrivileges.Unprivileged);
         var logLevelText = cli.Option("--log-level", "0");
         var mapSpecs = cli.Options("--map");
         var privOnlyText = cli.Option("--priv-only", "0");
         var section = cli.Option("--section");
-        cli.RejectUnknown();
+        bool json = cli.Flag("--json");
         if (cli.Positional.Count != 1) throw new CliUsageException("expected exactly one input file");
         if (!int.TryParse(logLevelText, out int logLevel) || logLevel is < 0 or > 2)
             throw new CliUsageException($"--log-level must be 0, 1 or 2, not '{logLevelText}'");
@@ -76,18 +88,20 @@ public sealed class VerifyCommand : ICliCommand
         }
 
         var helpers = SeccompHelperSet.ChooseFor(privileges);
-        stdout.WriteLine($"loader:  {who} ({privileges})");
-        stdout.WriteLine($"helpers: {helpers.Description}");
-        int exit = ExitCodes.Ok;
-        foreach (var input in inputs)
-            if (VerifyOne(input, privileges, logLevel, inputs.Count > 1, stdout) != ExitCodes.Ok) exit = ExitCodes.Rejected;
-        return exit;
+        var results = inputs.Select(input => (input, load: SeccompProgramLoader.Load(input.Program, privileges, input.Maps, logLevel: logLevel))).ToList();
+        if (json) VerifyJson.Write(stdout, who, privileges, helpers, results);
+        else
+        {
+            stdout.WriteLine($"loader:  {who} ({privileges})");
+            stdout.WriteLine($"helpers: {helpers.Description}");
+            foreach (var (input, load) in results) WriteOne(input, load, logLevel, inputs.Count > 1, stdout);
+        }
+        return results.All(r => r.load.Loaded) ? ExitCodes.Ok : ExitCodes.Rejected;
     }
 
-    private static int VerifyOne(VerifyInput input, LoaderPrivileges privileges, int logLevel, bool named, TextWriter stdout)
+    private static void WriteOne(VerifyInput input, SeccompLoadResult load, int logLevel, bool named, TextWriter stdout)
     {
         var prefix = named ? $"{input.Name}: " : "";
-        var load = SeccompProgramLoader.Load(input.Program, privileges, input.Maps, logLevel: logLevel);
         if (load.Verification is { } v)
         {
             if (v.Log.Length > 0 && logLevel > 0) stdout.Write(v.Log);
@@ -101,14 +115,13 @@ public sealed class VerifyCommand : ICliCommand
                 stdout.WriteLine($"{prefix}proven:   {proofs.ProvenSafe.Count} of {proofs.MemoryAccesses} memory accesses in bounds on every path" +
                                  (proofs.NotReached > 0 ? $" ({proofs.NotReached} never reached)" : "") +
                                  $"; termination {(v.ProvedTermination ? "proven" : "not proven")}");
-                return ExitCodes.Ok;
+                return;
             }
             stdout.WriteLine($"{prefix}rejected: {stats}");
             stdout.WriteLine(v.Error!.Describe(input.Source));
-            return ExitCodes.Rejected;
+            return;
         }
         stdout.WriteLine($"{prefix}refused: {load.RefusedBecause}");
-        return ExitCodes.Rejected;
     }
 
     private static MapSpec ParseMap(string spec, int index)

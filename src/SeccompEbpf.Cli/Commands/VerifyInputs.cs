@@ -3,6 +3,7 @@ using SeccompEbpf.Bpf.Asm;
 using SeccompEbpf.Bpf.Elf;
 using SeccompEbpf.Bpf.Isa;
 using SeccompEbpf.Bpf.Maps;
+using SeccompEbpf.Cli.Files;
 using SeccompEbpf.Policy.Sources;
 
 namespace SeccompEbpf.Cli.Commands;
@@ -17,13 +18,14 @@ public static class VerifyInputs
     public static IReadOnlyList<VerifyInput>? Read(ObjectProgramSpec spec, IReadOnlyDictionary<int, MapSpec> cliMaps, out string error)
     {
         error = "";
-        var path = spec.Path;
-        var bytes = File.ReadAllBytes(path);
-        if (ElfConstants.StartsWithMagic(bytes))
+        var bytes = CliFiles.Expect(spec.Path, "verify", InputKind.Elf, InputKind.Text, InputKind.Binary);
+        var path = CliFiles.DisplayName(spec.Path);
+        spec = spec with { Path = path };
+        var kind = InputKinds.Of(bytes);
+        if (kind == InputKind.Elf)
             return FromObject(bytes, spec, out error);
         if (spec.Section is not null) { error = $"{path}: a section ({spec.Section}) can only be chosen in an ELF object"; return null; }
-        bool binary = bytes.Any(b => b == 0 || (b < 0x20 && b is not (0x09 or 0x0a or 0x0d)));
-        if (binary)
+        if (kind == InputKind.Binary)
         {
             var decoded = InstructionCodec.DecodeProgram(bytes);
             if (!decoded.IsOk) { error = $"{path}: {decoded.Error}"; return null; }

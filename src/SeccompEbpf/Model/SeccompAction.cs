@@ -30,6 +30,9 @@ public readonly record struct SeccompAction(uint Value)
         _ => KillProcess,
     };
 
+    /// <summary>The call goes ahead (ALLOW, LOG); anything else refuses it (a USER_NOTIF or TRACE with no one to answer fails with ENOSYS).</summary>
+    public bool LetsCallRun => EffectiveAction is Allow or Log;
+
     /// <summary>Errno delivered for an ERRNO action: the data, capped at 4095.</summary>
     public int ErrnoValue => Math.Min((int)Data, MaxErrno);
 

@@ -13,7 +13,8 @@ public sealed record ResolveResult(FilterPlan Plan, IReadOnlyList<ProfileDiagnos
 /// <list type="bullet">
 /// <item>a rule whose action equals the default action is dropped (runc: libseccomp refuses it);</item>
 /// <item>conditions naming the same argument twice are split into one rule per condition (runc);</item>
-/// <item>a name an ABI does not have is skipped for that ABI and reported;</item>
+/// <item>a name an ABI does not have is skipped for that ABI and noted (an expected absence); a name
+/// no ABI the profile names has is warned about (<see cref="ProfileNameCheck"/>);</item>
 /// <item>on ABIs that multiplex (i386, m68k, mips o32, ppc, ppc64, s390, s390x, sh) a socket/IPC call
 /// is also matched through socketcall/ipc with arg0 == call (libseccomp).</item>
 /// </list>
@@ -61,8 +62,9 @@ public static class PolicyResolver
             perArch[arch] = plans;
             unknown[arch] = missing.ToList();
             if (missing.Count > 0)
-                diagnostics.Add(new ProfileDiagnostic("$.syscalls", $"{arch.ShortName()}: {missing.Count} system call(s) unknown on this architecture, skipped: {string.Join(" ", missing)}", DiagnosticSeverity.Warning));
+                diagnostics.Add(new ProfileDiagnostic("$.syscalls", $"{arch.ShortName()}: {missing.Count} system call(s) unknown on this architecture, skipped: {string.Join(" ", missing)}", DiagnosticSeverity.Note));
         }
+        diagnostics.AddRange(ProfileNameCheck.Check(profile, arches));
 
         var groups = arches.GroupBy(a => a.AuditArch()).Select(g =>
         {

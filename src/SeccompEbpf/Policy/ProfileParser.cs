@@ -24,13 +24,8 @@ public static class ProfileParser
 
     public static ProfileParseResult ParseFile(string path)
     {
-        string text;
-        try { text = File.ReadAllText(path); }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new ProfileParseResult(null, [new ProfileDiagnostic("$", $"cannot read {path}: {e.Message}")]);
-        }
-        return Parse(text);
+        var text = InputFile.ReadAllText(path);
+        return text.IsOk ? Parse(text.Value) : new ProfileParseResult(null, [new ProfileDiagnostic("$", text.Error!.ToString())]);
     }
 
     public static ProfileParseResult Parse(string json)
@@ -54,13 +49,23 @@ public static class ProfileParser
         }
     }
 
-    /// <summary>The reader's reason without its own position suffix (we print line and byte ourselves, 1-based).</summary>
+    /// <summary>
+    /// The reader's reason in our words, without its position suffix (we print line and byte
+    /// ourselves, 1-based) and without advice about reader options a user does not have.
+    /// </summary>
     private static string JsonReason(JsonException e)
     {
         string message = e.Message;
         int suffix = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
         if (suffix >= 0) message = message[..suffix];
-        return message.Replace(", when isFinalBlock is true", "").TrimEnd();
+        message = message.Replace(", when isFinalBlock is true", "").Replace("Change the reader options.", "").Trim();
+        if (message.Contains("trailing comma", StringComparison.Ordinal)) return "a trailing comma (JSON allows none: remove it)";
+        if (message.StartsWith("'/'", StringComparison.Ordinal) || message.Contains("omment", StringComparison.Ordinal)) return "a comment (JSON has none: remove it)";
+        if (message.Contains(" is invalid after a value", StringComparison.Ordinal)) return $"{message[..message.IndexOf(" is invalid", StringComparison.Ordinal)]} after a value: a ',', '}}' or ']' was expected";
+        if (message.Contains("Expected depth to be zero", StringComparison.Ordinal)) return "the file ends inside an object or array (a '}' or ']' is missing)";
+        int invalidStart = message.IndexOf(" is an invalid start of a value", StringComparison.Ordinal);
+        if (invalidStart > 0) return $"{message[..invalidStart]} cannot start a JSON value (is this a JSON profile?)";
+        return message;
     }
 
     private sealed class Reader

@@ -32,7 +32,7 @@ public static class Simulator
         if (int.TryParse(name, out int number) && number >= 0) return number | (arch == SyscallArch.X32 ? AuditArch.X32SyscallBit : 0);
         var table = SyscallTable.For(arch);
         if (table.TryGetNumber(name, out number)) return number;
-        return new BpfError($"'{name}' is not a system call on {arch.ShortName()} (give its number instead)");
+        return new BpfError($"{SyscallTable.NotFound(name, arch)}; a number is taken as it is");
     }
 
     /// <summary>One call by a process prepared with <see cref="Prepare"/>.</summary>

@@ -25,7 +25,22 @@ public sealed class SyscallTable
 
     public IEnumerable<(string Name, int Number)> Entries => _byName.Select(kv => (kv.Key, kv.Value)).OrderBy(e => e.Value);
 
+    public IEnumerable<string> Names => _byName.Keys;
+
     public bool TryGetNumber(string name, out int number) => _byName.TryGetValue(name, out number);
+
+    /// <summary>
+    /// Why <paramref name="name"/> is not found on <paramref name="arch"/>, and what to do: the ABIs
+    /// that have it, or the nearest name this ABI has.
+    /// </summary>
+    public static string NotFound(string name, SyscallArch arch)
+    {
+        var elsewhere = SyscallArchInfo.All.Where(a => For(a).TryGetNumber(name, out _)).Select(a => a.ShortName()).ToList();
+        var what = elsewhere.Count > 0
+            ? $" (it is one of {string.Join(", ", elsewhere.Take(6))}{(elsewhere.Count > 6 ? ", ..." : "")}: give --arch)"
+            : Bpf.NearestName.Hint(name, For(arch).Names);
+        return $"'{name}' is not a system call of {arch.ShortName()}{what}";
+    }
 
     public string? NameOf(int number) => _byNumber.GetValueOrDefault(number);
 

@@ -112,6 +112,6 @@ public class MalformedObjectTests
     {
         var result = BpfObjectLoader.LoadFile("/nonexistent/filter.o");
         Assert.False(result.IsOk);
-        Assert.Contains("cannot read /nonexistent/filter.o", result.Error!.Message);
+        Assert.Equal("/nonexistent/filter.o: no such file", result.Error!.ToString());
     }
 }

@@ -89,8 +89,10 @@ public sealed class FrontEndAgreementTests
     public void The_simulate_command_answers_as_the_front_end(string policy, string syscall, string expected)
     {
         // openat's path pointer (args[1]) is 0: unreadable, so example 5 refuses; everything else is as listed.
-        var output = CliRun(["simulate", .. FrontEndPolicies.Arguments(policy), "--syscall", syscall]);
-        Assert.Contains(syscall == "openat" ? "final: ERRNO(13)" : expected, output);
+        if (syscall == "openat") expected = "final: ERRNO(13)";
+        // simulate's exit status says whether the call would run: 0 for ALLOW, 1 when refused.
+        var output = CliRun(["simulate", .. FrontEndPolicies.Arguments(policy), "--syscall", syscall], expected == "final: ALLOW" ? ExitCodes.Ok : ExitCodes.Rejected);
+        Assert.Contains(expected, output);
     }
 
     private static (Launch.RunPlan Plan, SplitPlan Split) BuildRun(string policy)
@@ -144,12 +146,12 @@ public sealed class FrontEndAgreementTests
     private static string Describe(JsonElement e) =>
         $"{e.GetProperty("low").GetUInt32()}..{e.GetProperty("high").GetUInt32()} {e.GetProperty("kind").GetString()} {e.GetProperty("action").GetString()}";
 
-    private static string CliRun(string[] args)
+    private static string CliRun(string[] args, int expectedExit = ExitCodes.Ok)
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
         int code = CliMain.Run(args, stdout, stderr);
-        Assert.True(code == 0, $"seccomp-ebpf {string.Join(' ', args)}: exit {code}\n{stderr}");
+        Assert.True(code == expectedExit, $"seccomp-ebpf {string.Join(' ', args)}: exit {code}, expected {expectedExit}\n{stderr}");
         return stdout.ToString();
     }
 }

@@ -22,7 +22,11 @@ internal static class FrontEndPolicies
     public static string[] Arguments(string name) => [.. name.Split('+').SelectMany(Part)];
 
     /// <summary>The options as run, plan and simulate read them.</summary>
-    public static PolicyOptions Options(string name) => PolicyArguments.Read(new CliArgs(Arguments(name)));
+    public static PolicyOptions Options(string name)
+    {
+        var cli = new CliArgs(Arguments(name), new CommandSyntax(PolicyArguments.Options));
+        return PolicyArguments.Read(cli, new CliReport("test", TextWriter.Null, cli));
+    }
 
     /// <summary>How many eBPF filters the policy has.</summary>
     public static int EbpfFilters(string name) => name.Split('+').Count(p => !p.EndsWith(".json", StringComparison.Ordinal));

@@ -49,7 +49,7 @@ internal static unsafe class InterpreterLoop
             }
             if (++count > budget)
             {
-                error = BpfError.At(pc, $"instruction budget of {budget} exhausted (a runaway loop?); raise BpfRunContext.InstructionBudget if the program needs more");
+                error = BpfError.At(pc, $"instruction budget of {budget} exhausted (a runaway loop?)");
                 goto Stop;
             }
             ref readonly Instruction insn = ref Unsafe.Add(ref code, pc);

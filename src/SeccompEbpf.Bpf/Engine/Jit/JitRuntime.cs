@@ -63,7 +63,7 @@ public static unsafe class JitRuntime
         long budget = run->Budget;
         int pc = code.Layout.NthInstruction(blockStart, budget - executedBefore);
         run->Executed = budget + 1;
-        run->Fail(BpfError.At(pc, $"instruction budget of {budget} exhausted (a runaway loop?); raise BpfRunContext.InstructionBudget if the program needs more"));
+        run->Fail(BpfError.At(pc, $"instruction budget of {budget} exhausted (a runaway loop?)"));
     }
 
     public static void CallTooDeep(JitRunState* run, int pc, long executed) =>

@@ -9,16 +9,8 @@ public static class ClassicFilterFile
 {
     public static BpfResult<ClassicInstruction[]> Load(string path)
     {
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return new BpfError($"cannot read the filter: {e.Message}", Location: path);
-        }
-        return Parse(bytes, path);
+        var bytes = InputFile.ReadAllBytes(path);
+        return bytes.IsOk ? Parse(bytes.Value, path) : bytes.Error!;
     }
 
     public static BpfResult<ClassicInstruction[]> Parse(ReadOnlySpan<byte> bytes, string fileName = "<input>") =>

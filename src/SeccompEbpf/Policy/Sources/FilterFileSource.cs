@@ -1,3 +1,4 @@
+using SeccompEbpf.Bpf;
 using SeccompEbpf.Bpf.Elf;
 
 namespace SeccompEbpf.Policy.Sources;
@@ -15,6 +16,15 @@ public static class FilterFileSource
         return IsElf(path) || (!File.Exists(path) && path.EndsWith(".o", StringComparison.Ordinal))
             ? new EbpfObjectSource(spec)
             : new ClassicFilterSource(spec);
+    }
+
+    /// <summary>The same rule for a file already read (<paramref name="spec"/>'s path names it); a section is for objects only.</summary>
+    public static BpfResult<IPolicySource> FromBytes(ObjectProgramSpec spec, byte[] bytes)
+    {
+        if (ElfConstants.StartsWithMagic(bytes)) return new BpfResult<IPolicySource>(EbpfObjectSource.FromBytes(spec, bytes));
+        if (spec.Section is not null)
+            return new BpfError($"a section ({spec.Section}) can only be chosen in an ELF object; this is a classic filter", Location: spec.Path);
+        return new BpfResult<IPolicySource>(ClassicFilterSource.FromBytes(spec.Path, bytes));
     }
 
     private static bool IsElf(string path)

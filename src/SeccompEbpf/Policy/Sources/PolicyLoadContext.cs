@@ -12,12 +12,22 @@ namespace SeccompEbpf.Policy.Sources;
 /// <summary>What every <see cref="IPolicySource"/> of one policy shares.</summary>
 public sealed class PolicyLoadContext
 {
-    internal PolicyLoadContext(IReadOnlyList<SyscallArch> arches, LoaderPrivileges loader)
+    private readonly Action<string>? _warn;
+
+    internal PolicyLoadContext(IReadOnlyList<SyscallArch> arches, LoaderPrivileges loader, bool strict = false, Action<string>? warn = null)
     {
         Arches = arches;
         Loader = loader;
         Helpers = SeccompHelperSet.ChooseFor(loader);
+        Strict = strict;
+        _warn = warn;
     }
+
+    /// <summary>Warnings are errors: a source returns them as its error instead of calling <see cref="Warn"/>.</summary>
+    public bool Strict { get; }
+
+    /// <summary>Something the user should know that does not stop the policy (the source names itself in it).</summary>
+    public void Warn(string message) => _warn?.Invoke(message);
 
     /// <summary>The ABIs the policy filters; the first is the machine's native one.</summary>
     public IReadOnlyList<SyscallArch> Arches { get; }

@@ -16,7 +16,7 @@ public static class PolicyLoader
     {
         var arches = options.Arches ?? NativeArch.ReachableAbis;
         if (arches.Count == 0) return new BpfError("no ABI to filter: name at least one architecture");
-        var context = new PolicyLoadContext(arches, options.Loader);
+        var context = new PolicyLoadContext(arches, options.Loader, options.Strict, options.Warn);
         IReadOnlyList<IPolicySource> sources = options.IsDefault ? [DefaultPolicySource.Instance] : options.Sources;
         var filters = new List<StackFilter>();
         foreach (var source in sources)

@@ -18,5 +18,11 @@ public sealed record PolicyOptions
     /// <summary>Map entries stored once the filters are loaded, before anything runs them.</summary>
     public IReadOnlyList<MapSeed> MapSeeds { get; init; } = [];
 
+    /// <summary>A source's warnings (a profile's names no ABI it names has) are errors.</summary>
+    public bool Strict { get; init; }
+
+    /// <summary>Where a source's warnings go ("docker.json: warning: $.syscalls[3].names[0]: ..."); null: nowhere.</summary>
+    public Action<string>? Warn { get; init; }
+
     public bool IsDefault => Sources.Count == 0;
 }

@@ -27,7 +27,12 @@ public sealed class ProfileSource : IPolicySource
     {
         var parsed = _parse();
         if (!parsed.Ok) return new BpfError(string.Join("; ", parsed.Diagnostics), Location: Name);
-        var plan = PolicyResolver.Resolve(parsed.Profile!, context.ProfileTarget).Plan;
-        return new([new ProfileStackFilter(Name, plan)]);
+        var resolved = PolicyResolver.Resolve(parsed.Profile!, context.ProfileTarget);
+        // Notes (names one ABI lacks) are expected; warnings mean part of the profile does nothing.
+        var warnings = parsed.Diagnostics.Concat(resolved.Diagnostics).Where(d => d.Severity == DiagnosticSeverity.Warning).ToList();
+        if (context.Strict && warnings.Count > 0)
+            return new BpfError($"{string.Join("; ", warnings)} (an error with --strict)", Location: Name);
+        foreach (var warning in warnings) context.Warn($"{Name}: {warning}");
+        return new([new ProfileStackFilter(Name, resolved.Plan)]);
     }
 }
